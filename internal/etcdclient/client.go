@@ -1,0 +1,184 @@
+// Package etcdclient is a thin, context-first wrapper around the etcd v3 Go
+// client (go.etcd.io/etcd/client/v3). Every call takes a context; when the
+// context has no deadline the client applies Config.RequestTimeout. Errors wrap
+// the sentinels in errors.go and name the key, lease, user, role or endpoints
+// they are about. A Client is safe for concurrent use.
+package etcdclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
+)
+
+// Defaults used by DefaultConfig and by New for zero values.
+const (
+	DefaultEndpoint       = "localhost:2379"
+	DefaultDialTimeout    = 5 * time.Second
+	DefaultRequestTimeout = 10 * time.Second
+)
+
+// Config says how to reach and authenticate to etcd.
+type Config struct {
+	// Endpoints are host:port pairs or http(s):// URLs. An https:// endpoint
+	// turns TLS on.
+	Endpoints []string
+	// DialTimeout bounds connecting and authenticating.
+	DialTimeout time.Duration
+	// RequestTimeout bounds every call whose context has no deadline.
+	RequestTimeout time.Duration
+	Username       string
+	Password       string
+	TLS            *TLSConfig
+}
+
+// DefaultConfig returns a Config for an etcd on localhost:2379 with a 5 s
+// dial timeout and a 10 s request timeout.
+func DefaultConfig() Config {
+	return Config{
+		Endpoints:      []string{DefaultEndpoint},
+		DialTimeout:    DefaultDialTimeout,
+		RequestTimeout: DefaultRequestTimeout,
+	}
+}
+
+// Client is a connection to one etcd cluster.
+type Client struct {
+	raw   *clientv3.Client
+	cfg   Config
+	fence *Fence
+}
+
+// New validates cfg and creates a client. Connecting is lazy unless a
+// username is set, in which case New authenticates within DialTimeout.
+func New(cfg Config) (*Client, error) {
+	cfg = withDefaults(cfg)
+	if err := validateEndpoints(cfg.Endpoints); err != nil {
+		return nil, &Error{Op: "new client", Kind: ErrInvalidArgument, Err: err}
+	}
+	if cfg.Password != "" && cfg.Username == "" {
+		return nil, &Error{Op: "new client", Kind: ErrInvalidArgument, Err: errors.New("a password is set but the username is empty")}
+	}
+	tlsCfg, err := cfg.TLS.build(usesHTTPS(cfg.Endpoints))
+	if err != nil {
+		return nil, &Error{Op: "new client", Kind: ErrInvalidArgument, Err: err}
+	}
+	raw, err := clientv3.New(clientv3.Config{
+		Endpoints:            cfg.Endpoints,
+		DialTimeout:          cfg.DialTimeout,
+		DialKeepAliveTime:    30 * time.Second,
+		DialKeepAliveTimeout: cfg.DialTimeout,
+		TLS:                  tlsCfg,
+		Username:             cfg.Username,
+		Password:             cfg.Password,
+		Logger:               zap.NewNop(),
+	})
+	c := &Client{cfg: cfg}
+	if err != nil {
+		return nil, c.wrap("connect", "to endpoints "+strings.Join(cfg.Endpoints, ","), err)
+	}
+	c.raw = raw
+	return c, nil
+}
+
+func withDefaults(cfg Config) Config {
+	if cfg.DialTimeout <= 0 {
+		cfg.DialTimeout = DefaultDialTimeout
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	cfg.Endpoints = append([]string(nil), cfg.Endpoints...)
+	return cfg
+}
+
+// Close releases the connection. Locks and keep-alives started through this
+// client stop renewing their leases.
+func (c *Client) Close() error {
+	return c.raw.Close()
+}
+
+// Endpoints returns the endpoints the client was configured with.
+func (c *Client) Endpoints() []string {
+	return append([]string(nil), c.cfg.Endpoints...)
+}
+
+// RequestTimeout returns the timeout applied to calls without a deadline.
+func (c *Client) RequestTimeout() time.Duration { return c.cfg.RequestTimeout }
+
+// Raw returns the underlying clientv3 client for what this package does not
+// cover. Writes made through it are not fenced.
+func (c *Client) Raw() *clientv3.Client { return c.raw }
+
+// withTimeout applies RequestTimeout when ctx has no deadline.
+func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, c.cfg.RequestTimeout)
+}
+
+func validateEndpoints(endpoints []string) error {
+	if len(endpoints) == 0 {
+		return errors.New("no endpoints: give at least one host:port or http(s):// URL")
+	}
+	for _, ep := range endpoints {
+		if err := ValidateEndpoint(ep); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ValidateEndpoint checks that ep is host:port or an http(s):// URL, and
+// says how to write it when it is not.
+func ValidateEndpoint(ep string) error {
+	bad := func(why string) error {
+		return fmt.Errorf("endpoint %q %s; write it as host:port (such as 127.0.0.1:2379) or as an http:// or https:// URL", ep, why)
+	}
+	hostPort := ep
+	if strings.Contains(ep, "://") {
+		u, err := url.Parse(ep)
+		switch {
+		case err != nil:
+			return bad("is not a valid URL")
+		case u.Scheme == "unix" || u.Scheme == "unixs":
+			return nil
+		case u.Scheme != "http" && u.Scheme != "https":
+			return bad(fmt.Sprintf("has the scheme %q", u.Scheme))
+		case u.Hostname() == "":
+			return bad("has no host")
+		case u.Port() == "":
+			return nil
+		}
+		hostPort = u.Host
+	}
+	host, port, err := net.SplitHostPort(hostPort)
+	if err != nil {
+		return bad("has no port")
+	}
+	if host == "" {
+		return bad("has no host")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return bad(fmt.Sprintf("has the port %q, which is not a number from 1 to 65535", port))
+	}
+	return nil
+}
+
+func usesHTTPS(endpoints []string) bool {
+	for _, ep := range endpoints {
+		if strings.HasPrefix(ep, "https://") || strings.HasPrefix(ep, "unixs://") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,263 @@
+package etcdclient
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+)
+
+// TxnResult tells whether a conditional write happened.
+type TxnResult struct {
+	// Succeeded is true when the condition held and the write was made.
+	Succeeded bool
+	// Revision is the store revision after the transaction.
+	Revision int64
+	// KV is the key after the transaction: the new value when Succeeded, the
+	// value that made the condition fail otherwise; nil when the key does not
+	// exist.
+	KV *KeyValue
+}
+
+// Fence makes every write of a client conditional on a lock still being held:
+// the key must exist with exactly this create revision.
+type Fence struct {
+	Key      string
+	Revision int64
+}
+
+// WithFence returns a client sharing c's connection whose writes (puts,
+// deletes, transactions) all fail with ErrFenceLost once the fence key is
+// gone or recreated. Lease and auth calls are not fenced. Close only the
+// original client.
+func (c *Client) WithFence(f Fence) *Client {
+	fenced := *c
+	fenced.fence = &f
+	return &fenced
+}
+
+// commitOps is the single write path: one Txn of cmps, then and els, with the
+// fence compare added. A failed compare is not an error here; callers decide.
+func (c *Client) commitOps(ctx context.Context, op, subject string, cmps []clientv3.Cmp, then, els []clientv3.Op) (*clientv3.TxnResponse, error) {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	unconditional := len(cmps) == 0
+	if c.fence != nil {
+		cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(c.fence.Key), "=", c.fence.Revision))
+	}
+	resp, err := c.raw.Txn(ctx).If(cmps...).Then(then...).Else(els...).Commit()
+	if err != nil {
+		return nil, c.wrap(op, subject, err)
+	}
+	if !resp.Succeeded && c.fence != nil {
+		if err := c.checkFence(ctx, op, subject); err != nil {
+			return nil, err
+		}
+		if unconditional { // only the fence was compared, so it was lost
+			return nil, &Error{Op: op, Subject: subject, Kind: ErrFenceLost}
+		}
+	}
+	return resp, nil
+}
+
+func (c *Client) checkFence(ctx context.Context, op, subject string) error {
+	resp, err := c.raw.Get(ctx, c.fence.Key, clientv3.WithKeysOnly())
+	if err != nil {
+		return c.wrap(op, subject, err)
+	}
+	if len(resp.Kvs) == 0 || resp.Kvs[0].CreateRevision != c.fence.Revision {
+		return &Error{Op: op, Subject: subject, Kind: ErrFenceLost,
+			Err: fmt.Errorf("lock key %q (create revision %d) no longer exists; nothing was written", c.fence.Key, c.fence.Revision)}
+	}
+	return nil
+}
+
+// conditionalWrite applies write to key when cond holds; both branches read the key back,
+// so the caller learns the outcome and the current value in one round trip.
+func (c *Client) conditionalWrite(ctx context.Context, op, key string, cond clientv3.Cmp, write clientv3.Op) (TxnResult, error) {
+	get := clientv3.OpGet(key)
+	resp, err := c.commitOps(ctx, op, keySubject(key), []clientv3.Cmp{cond}, []clientv3.Op{write, get}, []clientv3.Op{get})
+	if err != nil {
+		return TxnResult{}, err
+	}
+	res := TxnResult{Succeeded: resp.Succeeded, Revision: resp.Header.Revision}
+	last := resp.Responses[len(resp.Responses)-1].GetResponseRange()
+	if len(last.Kvs) > 0 {
+		kv := fromPB(last.Kvs[0])
+		res.KV = &kv
+	}
+	return res, nil
+}
+
+// CompareAndSwap sets key to newValue only if it currently holds oldValue.
+func (c *Client) CompareAndSwap(ctx context.Context, key, oldValue, newValue string, opts ...PutOption) (TxnResult, error) {
+	return c.conditionalWrite(ctx, "compare and swap", key,
+		clientv3.Compare(clientv3.Value(key), "=", oldValue), putOp(key, newValue, opts))
+}
+
+// CreateIfNotExists writes key only if it does not exist.
+func (c *Client) CreateIfNotExists(ctx context.Context, key, value string, opts ...PutOption) (TxnResult, error) {
+	return c.conditionalWrite(ctx, "create", key,
+		clientv3.Compare(clientv3.CreateRevision(key), "=", 0), putOp(key, value, opts))
+}
+
+// UpdateIfExists writes key only if it already exists.
+func (c *Client) UpdateIfExists(ctx context.Context, key, value string, opts ...PutOption) (TxnResult, error) {
+	return c.conditionalWrite(ctx, "update", key,
+		clientv3.Compare(clientv3.CreateRevision(key), ">", 0), putOp(key, value, opts))
+}
+
+// PutIfModRevision writes key only if its mod revision is still modRev (0:
+// only if it does not exist). This is the lost-update guard: read, decide,
+// then write only if nobody wrote in between.
+func (c *Client) PutIfModRevision(ctx context.Context, key, value string, modRev int64, opts ...PutOption) (TxnResult, error) {
+	return c.conditionalWrite(ctx, "guarded put", key,
+		clientv3.Compare(clientv3.ModRevision(key), "=", modRev), putOp(key, value, opts))
+}
+
+// DeleteIfModRevision deletes key only if its mod revision is still modRev.
+func (c *Client) DeleteIfModRevision(ctx context.Context, key string, modRev int64) (TxnResult, error) {
+	return c.conditionalWrite(ctx, "guarded delete", key,
+		clientv3.Compare(clientv3.ModRevision(key), "=", modRev), clientv3.OpDelete(key))
+}
+
+// Op is one write of a batch, with an optional precondition.
+type Op struct {
+	Key    string
+	Value  string
+	Delete bool
+	Lease  LeaseID
+	// MustNotExist makes the batch fail if the key exists.
+	MustNotExist bool
+	// MaxModRevision, when > 0, makes the batch fail if the key was written
+	// after that revision.
+	MaxModRevision int64
+}
+
+func (o Op) guard() (clientv3.Cmp, bool) {
+	switch {
+	case o.MustNotExist:
+		return clientv3.Compare(clientv3.CreateRevision(o.Key), "=", 0), true
+	case o.MaxModRevision > 0:
+		return clientv3.Compare(clientv3.ModRevision(o.Key), "<", o.MaxModRevision+1), true
+	}
+	return clientv3.Cmp{}, false
+}
+
+func (o Op) write() clientv3.Op {
+	if o.Delete {
+		return clientv3.OpDelete(o.Key)
+	}
+	if o.Lease != NoLease {
+		return putOp(o.Key, o.Value, []PutOption{WithLease(o.Lease)})
+	}
+	return clientv3.OpPut(o.Key, o.Value)
+}
+
+// Commit applies ops atomically in one Txn and returns the new revision. If
+// any precondition fails nothing is written and the error wraps
+// ErrCompareFailed, naming the keys that changed. etcd limits a Txn to
+// --max-txn-ops operations (128 by default); see CommitChunks.
+func (c *Client) Commit(ctx context.Context, ops []Op) (int64, error) {
+	if len(ops) == 0 {
+		return 0, nil
+	}
+	var cmps []clientv3.Cmp
+	var writes, reads []clientv3.Op
+	var guarded []Op
+	for _, o := range ops {
+		writes = append(writes, o.write())
+		if guard, ok := o.guard(); ok {
+			cmps = append(cmps, guard)
+			reads = append(reads, clientv3.OpGet(o.Key, clientv3.WithKeysOnly()))
+			guarded = append(guarded, o)
+		}
+	}
+	subject := batchSubject(ops)
+	resp, err := c.commitOps(ctx, "commit", subject, cmps, writes, reads)
+	if err != nil {
+		return 0, err
+	}
+	if !resp.Succeeded {
+		return 0, &Error{Op: "commit", Subject: subject, Kind: ErrCompareFailed, Err: changedKeys(guarded, resp)}
+	}
+	return resp.Header.Revision, nil
+}
+
+// MaxTxnBytes is the default byte budget of one transaction written by
+// CommitChunks: well under etcd's default 1.5 MiB request limit.
+const MaxTxnBytes = 1 << 20
+
+// CommitChunks applies ops in order, in transactions of at most maxOps ops
+// and about maxBytes bytes of keys and values each (an op larger than
+// maxBytes goes alone). Each transaction is atomic; the whole is not. It
+// returns how many ops were committed, so that after an error the caller
+// knows exactly which ops reached etcd (ops[:applied]).
+func (c *Client) CommitChunks(ctx context.Context, ops []Op, maxOps, maxBytes int) (applied int, rev int64, err error) {
+	for applied < len(ops) {
+		end := chunkEnd(ops, applied, maxOps, maxBytes)
+		r, err := c.Commit(ctx, ops[applied:end])
+		if err != nil {
+			return applied, rev, err
+		}
+		applied, rev = end, r
+	}
+	return applied, rev, nil
+}
+
+// chunkEnd returns the end of the chunk of ops that starts at start.
+func chunkEnd(ops []Op, start, maxOps, maxBytes int) int {
+	maxOps, maxBytes = max(maxOps, 1), max(maxBytes, 1)
+	end, size := start, 0
+	for end < len(ops) && end-start < maxOps {
+		opSize := len(ops[end].Key) + len(ops[end].Value)
+		if end > start && size+opSize > maxBytes {
+			break
+		}
+		size += opSize
+		end++
+	}
+	return end
+}
+
+func changedKeys(guarded []Op, resp *clientv3.TxnResponse) error {
+	var changed []string
+	for i, r := range resp.Responses {
+		if i >= len(guarded) {
+			break
+		}
+		o := guarded[i]
+		kvs := r.GetResponseRange().Kvs
+		switch {
+		case o.MustNotExist && len(kvs) > 0:
+			changed = append(changed, fmt.Sprintf("%q exists", o.Key))
+		case o.MaxModRevision > 0 && len(kvs) > 0 && kvs[0].ModRevision > o.MaxModRevision:
+			changed = append(changed, fmt.Sprintf("%q was written at revision %d, after revision %d", o.Key, kvs[0].ModRevision, o.MaxModRevision))
+		}
+	}
+	if len(changed) == 0 {
+		return fmt.Errorf("nothing was written")
+	}
+	const shown = 10
+	more := ""
+	if len(changed) > shown {
+		more = fmt.Sprintf(" and %d more", len(changed)-shown)
+		changed = changed[:shown]
+	}
+	return fmt.Errorf("%s%s; nothing was written", strings.Join(changed, ", "), more)
+}
+
+func batchSubject(ops []Op) string {
+	if len(ops) == 1 {
+		return keySubject(ops[0].Key)
+	}
+	return fmt.Sprintf("%d keys from %q to %q", len(ops), ops[0].Key, ops[len(ops)-1].Key)
+}
+
+func rangeSubject(key, rangeEnd string) string {
+	if rangeEnd == "" {
+		return keySubject(key)
+	}
+	return fmt.Sprintf("range [%q, %q)", key, rangeEnd)
+}

@@ -1,0 +1,108 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
+)
+
+// prefixOps returns the writes that turn have into want, in key order:
+// puts for keys that are new or changed, deletes for keys that are gone.
+// Keys are relative to prefix. Each write carries the lost-update guard: a
+// new key must still not exist; a changed or deleted key must not have been
+// written after guardRev (0: no guard on existing keys).
+func prefixOps(prefix string, have, want map[string]string, guardRev int64) []etcdclient.Op {
+	var ops []etcdclient.Op
+	for rel, value := range want {
+		old, exists := have[rel]
+		switch {
+		case !exists:
+			ops = append(ops, etcdclient.Op{Key: prefix + rel, Value: value, MustNotExist: true})
+		case old != value:
+			ops = append(ops, etcdclient.Op{Key: prefix + rel, Value: value, MaxModRevision: guardRev})
+		}
+	}
+	for rel := range have {
+		if _, keep := want[rel]; !keep {
+			ops = append(ops, etcdclient.Op{Key: prefix + rel, Delete: true, MaxModRevision: guardRev})
+		}
+	}
+	sort.Slice(ops, func(i, j int) bool { return ops[i].Key < ops[j].Key })
+	return ops
+}
+
+// applyPrefixOps returns have with ops applied: what etcd holds after they
+// were committed. It does not modify have.
+func applyPrefixOps(prefix string, have map[string]string, ops []etcdclient.Op) map[string]string {
+	out := make(map[string]string, len(have)+len(ops))
+	for k, v := range have {
+		out[k] = v
+	}
+	for _, op := range ops {
+		rel := strings.TrimPrefix(op.Key, prefix)
+		if op.Delete {
+			delete(out, rel)
+		} else {
+			out[rel] = op.Value
+		}
+	}
+	return out
+}
+
+// parseKeysJSON reads a keys_json value: a JSON object of relative key to
+// string value.
+func parseKeysJSON(s string) (map[string]string, error) {
+	var m map[string]string
+	dec := json.NewDecoder(strings.NewReader(s))
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("keys_json must be a JSON object whose values are all strings, such as {\"db/host\": \"10.0.0.1\"}: %v", err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("keys_json must hold exactly one JSON object; there is more after it")
+	}
+	if m == nil {
+		return nil, fmt.Errorf("keys_json must be a JSON object, not null")
+	}
+	return m, nil
+}
+
+// canonicalKeysJSON renders keys as compact JSON with sorted keys.
+func canonicalKeysJSON(keys map[string]string) string {
+	b, err := json.Marshal(keys) // maps marshal with sorted keys
+	if err != nil {
+		panic(err) // a map of strings always marshals
+	}
+	return string(b)
+}
+
+// sameKeysJSON reports whether two keys_json texts hold the same keys and
+// values, whatever their order and whitespace.
+func sameKeysJSON(a, b string) bool {
+	if a == b {
+		return true
+	}
+	ma, err := parseKeysJSON(a)
+	if err != nil {
+		return false
+	}
+	mb, err := parseKeysJSON(b)
+	if err != nil {
+		return false
+	}
+	return sameMap(ma, mb)
+}
+
+func sameMap(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,181 @@
+// Package provider implements the etcd Terraform/OpenTofu provider: the
+// framework provider (configuration, resources, data sources) and, served
+// beside it through terraform-plugin-mux, the etcd_prefix resource written
+// directly on terraform-plugin-go.
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
+)
+
+// DefaultMaxTxnOps is etcd's default --max-txn-ops.
+const DefaultMaxTxnOps = 128
+
+var _ provider.Provider = (*etcdProvider)(nil)
+
+type etcdProvider struct {
+	version string
+	shared  *Shared
+}
+
+type providerModel struct {
+	Endpoints             types.List   `tfsdk:"endpoints"`
+	Username              types.String `tfsdk:"username"`
+	Password              types.String `tfsdk:"password"`
+	CACert                types.String `tfsdk:"ca_cert"`
+	ClientCert            types.String `tfsdk:"client_cert"`
+	ClientKey             types.String `tfsdk:"client_key"`
+	CACertFile            types.String `tfsdk:"ca_cert_file"`
+	ClientCertFile        types.String `tfsdk:"client_cert_file"`
+	ClientKeyFile         types.String `tfsdk:"client_key_file"`
+	InsecureSkipTLSVerify types.Bool   `tfsdk:"insecure_skip_tls_verify"`
+	TLSServerName         types.String `tfsdk:"tls_server_name"`
+	DialTimeout           types.String `tfsdk:"dial_timeout"`
+	RequestTimeout        types.String `tfsdk:"request_timeout"`
+	MaxTxnOps             types.Int64  `tfsdk:"max_txn_ops"`
+}
+
+func (p *etcdProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "etcd"
+	resp.Version = p.version
+}
+
+func (p *etcdProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = providerSchema()
+}
+
+func providerSchema() schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: "Manages keys, prefixes, leases, users, roles and permissions of an etcd v3 cluster. " +
+			"Every setting falls back to the environment variable `etcdctl` reads.",
+		Attributes: map[string]schema.Attribute{
+			"endpoints": schema.ListAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				MarkdownDescription: "etcd client endpoints, as `host:port` or `http(s)://host:port`. An `https://` endpoint turns TLS on. " +
+					"Defaults to `ETCDCTL_ENDPOINTS` (comma-separated), then `localhost:2379`.",
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1),
+					listvalidator.ValueStringsAre(endpointValidator{}),
+				},
+			},
+			"username": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "User to authenticate as. Defaults to `ETCDCTL_USER`, which may also be `user:password` as etcdctl accepts it. " +
+					"Leave unset for an etcd without authentication, or to authenticate by client certificate (the certificate's common name is the user).",
+			},
+			"password": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "Password of `username`. Defaults to `ETCDCTL_PASSWORD`, or the part after `:` in `ETCDCTL_USER`.",
+			},
+			"ca_cert":          pemAttribute("PEM-encoded CA certificate(s) to verify the etcd server with, instead of the system's. Conflicts with `ca_cert_file`.", false, "ca_cert_file", pemCertificate),
+			"client_cert":      pemAttribute("PEM-encoded client certificate for mutual TLS. Needs `client_key` or `client_key_file`. Conflicts with `client_cert_file`.", false, "client_cert_file", pemCertificate),
+			"client_key":       pemAttribute("PEM-encoded private key of the client certificate. Conflicts with `client_key_file`.", true, "client_key_file", pemPrivateKey),
+			"ca_cert_file":     fileAttribute("Path to a PEM CA certificate file. Defaults to `ETCDCTL_CACERT`. Conflicts with `ca_cert`.", "ca_cert"),
+			"client_cert_file": fileAttribute("Path to a PEM client certificate file. Defaults to `ETCDCTL_CERT`. Conflicts with `client_cert`.", "client_cert"),
+			"client_key_file":  fileAttribute("Path to the PEM private key file of the client certificate. Defaults to `ETCDCTL_KEY`. Conflicts with `client_key`.", "client_key"),
+			"insecure_skip_tls_verify": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Accept any server certificate. For testing only. Defaults to `ETCDCTL_INSECURE_SKIP_TLS_VERIFY`, then `false`.",
+			},
+			"tls_server_name": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Server name to verify the server certificate against, when it differs from the endpoint's host (for example when connecting by IP address).",
+			},
+			"dial_timeout": durationAttribute("How long to wait for connecting and authenticating, as a duration such as `\"5s\"`. Defaults to `ETCDCTL_DIAL_TIMEOUT`, then `5s`."),
+			"request_timeout": durationAttribute("How long one request to etcd may take, as a duration such as `\"10s\"`. Defaults to `ETCDCTL_COMMAND_TIMEOUT`, then `10s`. " +
+				"An unreachable cluster fails a plan or apply after about `dial_timeout` plus `request_timeout`."),
+			"max_txn_ops": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("Most operations the provider puts in one etcd transaction. Must not exceed the server's `--max-txn-ops` (default %d). "+
+					"`etcd_prefix` writes larger changes in several transactions of this size. Defaults to %d.", DefaultMaxTxnOps, DefaultMaxTxnOps),
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
+		},
+	}
+}
+
+func pemAttribute(desc string, sensitive bool, conflictsWith string, kind pemKind) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		Sensitive:           sensitive,
+		MarkdownDescription: desc,
+		Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot(conflictsWith)), pemValidator{kind: kind}},
+	}
+}
+
+func fileAttribute(desc, conflictsWith string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: desc,
+		Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot(conflictsWith))},
+	}
+}
+
+func durationAttribute(desc string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: desc,
+		Validators:          []validator.String{durationValidator{}},
+	}
+}
+
+func (p *etcdProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data := &ProviderData{}
+	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
+	p.shared.set(data)
+	if !m.known() {
+		// Values computed from other resources are unknown during plan; the
+		// provider connects once they are known (at apply).
+		data.err = fmt.Errorf("the provider configuration depends on values that are not known until apply")
+		return
+	}
+	cfg, maxOps := m.clientConfig(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		data.err = fmt.Errorf("the provider configuration is invalid")
+		return
+	}
+	client, err := etcdclient.New(cfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot connect to etcd", err.Error())
+		data.err = err
+		return
+	}
+	data.client, data.maxTxnOps = client, maxOps
+}
+
+func (m providerModel) known() bool {
+	return !m.Endpoints.IsUnknown() && !m.Username.IsUnknown() && !m.Password.IsUnknown() &&
+		!m.CACert.IsUnknown() && !m.ClientCert.IsUnknown() && !m.ClientKey.IsUnknown() &&
+		!m.CACertFile.IsUnknown() && !m.ClientCertFile.IsUnknown() && !m.ClientKeyFile.IsUnknown() &&
+		!m.InsecureSkipTLSVerify.IsUnknown() && !m.TLSServerName.IsUnknown() &&
+		!m.DialTimeout.IsUnknown() && !m.RequestTimeout.IsUnknown() && !m.MaxTxnOps.IsUnknown()
+}
+
+func (p *etcdProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{}
+}
+
+func (p *etcdProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{}
+}
