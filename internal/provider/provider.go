@@ -173,9 +173,9 @@ func (m providerModel) known() bool {
 }
 
 func (p *etcdProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{NewKeyResource, NewLeaseResource}
 }
 
 func (p *etcdProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{NewKeyDataSource, NewKeysDataSource, NewClusterStatusDataSource}
 }

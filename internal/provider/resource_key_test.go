@@ -1,0 +1,150 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+func TestAccKey_lifecycle(t *testing.T) {
+	e := sharedEtcd(t)
+	key := e.prefix + "greeting"
+	config := func(value string) string {
+		return e.config(`
+resource "etcd_key" "test" {
+  key   = %[1]q
+  value = %[2]q
+}
+`, key, value)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		CheckDestroy:             e.expectValue(t, key, "<missing>"),
+		Steps: []resource.TestStep{
+			{
+				Config: config("hello"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("etcd_key.test", tfjsonpath.New("id"), knownvalue.StringExact(key)),
+					statecheck.ExpectKnownValue("etcd_key.test", tfjsonpath.New("value"), knownvalue.StringExact("hello")),
+					statecheck.ExpectKnownValue("etcd_key.test", tfjsonpath.New("version"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue("etcd_key.test", tfjsonpath.New("value_base64"), knownvalue.Null()),
+				},
+				Check: e.expectValue(t, key, "hello"),
+			},
+			{
+				Config: config("world"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("etcd_key.test", plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("etcd_key.test", tfjsonpath.New("version"), knownvalue.Int64Exact(2)),
+				},
+				Check: e.expectValue(t, key, "world"),
+			},
+			{
+				ResourceName:      "etcd_key.test",
+				ImportState:       true,
+				ImportStateId:     key,
+				ImportStateVerify: true,
+			},
+			{
+				Config:            config("world"),
+				ResourceName:      "etcd_key.test",
+				ImportState:       true,
+				ImportStateKind:   resource.ImportBlockWithID,
+				ImportStateId:     key,
+				ImportPlanChecks:  resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("etcd_key.test", plancheck.ResourceActionNoop)}},
+			},
+			{ // drift: the value is changed with the client
+				PreConfig: func() { e.put(t, key, "changed by hand") },
+				Config:    config("world"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("etcd_key.test", plancheck.ResourceActionUpdate),
+				}},
+				Check: e.expectValue(t, key, "world"),
+			},
+			{ // drift: the key is deleted with the client
+				PreConfig: func() { e.del(t, key) },
+				Config:    config("world"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("etcd_key.test", plancheck.ResourceActionCreate),
+				}},
+				Check: e.expectValue(t, key, "world"),
+			},
+			{
+				Config: config("world"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		},
+	})
+}
+
+func TestAccKey_createFailsWhenKeyExists(t *testing.T) {
+	e := sharedEtcd(t)
+	key := e.prefix + "taken"
+	e.put(t, key, "someone else's")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: e.config(`
+resource "etcd_key" "test" {
+  key   = %[1]q
+  value = "mine"
+}
+`, key),
+			ExpectError: regexp.MustCompile(`(?s)already exists.*import`),
+			Check:       e.expectValue(t, key, "someone else's"),
+		}},
+	})
+	if got := e.value(t, key); got != "someone else's" {
+		t.Fatalf("the existing key was overwritten: %q", got)
+	}
+}
+
+// A write between plan and apply makes the apply of the saved plan fail,
+// and the other writer's value stays.
+func TestAccKey_lostUpdateGuard(t *testing.T) {
+	t.Parallel()
+	e := sharedEtcd(t)
+	key := e.prefix + "guarded"
+	hcl := func(value string) string {
+		return e.config(`
+resource "etcd_key" "test" {
+  key   = %[1]q
+  value = %[2]q
+}
+`, key, value)
+	}
+	w := newWorkdir(t, hcl("v1"))
+	if out, err := w.apply(); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	w.write("main.tf", hcl("v2"))
+	w.mustRun("plan", "-out=update.tfplan", "-input=false", "-no-color")
+	e.put(t, key, "written by someone else")
+
+	out, err := w.run("apply", "-input=false", "-no-color", "update.tfplan")
+	if err == nil {
+		t.Fatalf("apply of a stale plan succeeded:\n%s", out)
+	}
+	if !regexp.MustCompile(`(?s)changed outside Terraform.*Nothing was written`).MatchString(out) {
+		t.Fatalf("apply failed without the lost-update message:\n%s", out)
+	}
+	if got := e.value(t, key); got != "written by someone else" {
+		t.Fatalf("the other writer's value was overwritten: %q", got)
+	}
+	// A new plan sees the other write and converges.
+	if out, err := w.apply(); err != nil {
+		t.Fatalf("apply after refresh: %v\n%s", err, out)
+	}
+	if got := e.value(t, key); got != "v2" {
+		t.Fatalf("after the second apply etcd holds %q, want v2", got)
+	}
+}

@@ -1,0 +1,284 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+func prefixConfig(e *testEtcd, exclusive bool, keys map[string]string) string {
+	var b strings.Builder
+	for k, v := range keys {
+		fmt.Fprintf(&b, "    %q = %q\n", k, v)
+	}
+	return e.config(`
+resource "etcd_prefix" "test" {
+  prefix    = %[1]q
+  exclusive = %[2]t
+  keys = {
+%[3]s  }
+}
+`, e.prefix, exclusive, b.String())
+}
+
+// expectPrefix checks that etcd holds exactly want under the test's prefix.
+func (e *testEtcd) expectPrefix(t *testing.T, want map[string]string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		kvs, err := e.client.List(context.Background(), e.prefix)
+		if err != nil {
+			return err
+		}
+		got := map[string]string{}
+		for _, kv := range kvs {
+			got[strings.TrimPrefix(kv.Key, e.prefix)] = string(kv.Value)
+		}
+		if !sameMap(got, want) {
+			return fmt.Errorf("etcd holds %v under %q, want %v", got, e.prefix, want)
+		}
+		return nil
+	}
+}
+
+func TestAccPrefix_exclusiveLifecycle(t *testing.T) {
+	e := sharedEtcd(t)
+	v1 := map[string]string{"db/host": "10.0.0.1", "db/port": "5432", "empty": ""}
+	v2 := map[string]string{"db/host": "10.0.0.2", "db/port": "5432", "feature/x": "on"}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		CheckDestroy:             e.expectPrefix(t, map[string]string{}),
+		Steps: []resource.TestStep{
+			{
+				Config: prefixConfig(e, true, v1),
+				Check:  e.expectPrefix(t, v1),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("etcd_prefix.test", tfjsonpath.New("id"), knownvalue.StringExact(e.prefix)),
+					statecheck.ExpectKnownValue("etcd_prefix.test", tfjsonpath.New("keys").AtMapKey("db/host"), knownvalue.StringExact("10.0.0.1")),
+				},
+			},
+			{
+				Config: prefixConfig(e, true, v2),
+				Check:  e.expectPrefix(t, v2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("etcd_prefix.test", plancheck.ResourceActionUpdate),
+				}},
+			},
+			{
+				ResourceName:      "etcd_prefix.test",
+				ImportState:       true,
+				ImportStateId:     e.prefix,
+				ImportStateVerify: true,
+			},
+			{
+				Config:          prefixConfig(e, true, v2),
+				ResourceName:    "etcd_prefix.test",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   e.prefix,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("etcd_prefix.test", plancheck.ResourceActionNoop),
+				}},
+			},
+			{ // drift: a foreign key appears, a managed one changes
+				PreConfig: func() {
+					e.put(t, e.prefix+"stray", "x")
+					e.put(t, e.prefix+"db/port", "1")
+				},
+				Config: prefixConfig(e, true, v2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("etcd_prefix.test", plancheck.ResourceActionUpdate),
+				}},
+				Check: e.expectPrefix(t, v2),
+			},
+			{
+				Config: prefixConfig(e, true, v2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		},
+	})
+}
+
+// A non-exclusive prefix manages only its keys: a foreign key under the
+// same prefix is neither drift nor deleted.
+func TestAccPrefix_nonExclusiveLeavesForeignKeys(t *testing.T) {
+	e := sharedEtcd(t)
+	e.put(t, e.prefix+"foreign", "keep me")
+	keys := map[string]string{"a": "1", "b": "2"}
+	withForeign := map[string]string{"a": "1", "b": "2", "foreign": "keep me"}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		CheckDestroy:             e.expectPrefix(t, map[string]string{"foreign": "keep me", "other": "x"}),
+		Steps: []resource.TestStep{
+			{
+				Config: prefixConfig(e, false, keys),
+				Check:  e.expectPrefix(t, withForeign),
+			},
+			{
+				PreConfig: func() { e.put(t, e.prefix+"other", "x") },
+				Config:    prefixConfig(e, false, keys),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			{ // a managed key deleted by hand is drift
+				PreConfig: func() { e.del(t, e.prefix+"a") },
+				Config:    prefixConfig(e, false, map[string]string{"b": "2"}),
+				Check:     e.expectPrefix(t, map[string]string{"b": "2", "foreign": "keep me", "other": "x"}),
+			},
+		},
+	})
+}
+
+func TestAccPrefix_createFailsOnExistingKeys(t *testing.T) {
+	e := sharedEtcd(t)
+	e.put(t, e.prefix+"already", "here")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config:      prefixConfig(e, true, map[string]string{"a": "1"}),
+			ExpectError: regexp.MustCompile(`(?s)already holds keys.*import`),
+		}},
+	})
+	if got := e.value(t, e.prefix+"a"); got != "<missing>" {
+		t.Fatalf("a failed create wrote %q", got)
+	}
+}
+
+func TestAccPrefix_keysJSON(t *testing.T) {
+	e := sharedEtcd(t)
+	config := func(json string) string {
+		return e.config(`
+resource "etcd_prefix" "test" {
+  prefix    = %[1]q
+  keys_json = %[2]q
+}
+`, e.prefix, json)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		CheckDestroy:             e.expectPrefix(t, map[string]string{}),
+		Steps: []resource.TestStep{
+			{
+				Config: config(`{"b": "2", "a": "1"}`),
+				Check:  e.expectPrefix(t, map[string]string{"a": "1", "b": "2"}),
+			},
+			{ // the same content written differently is no change
+				Config: config("{\n  \"a\": \"1\",\n  \"b\": \"2\"\n}"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			{ // drift shows as a change of keys_json
+				PreConfig: func() { e.put(t, e.prefix+"c", "3") },
+				Config:    config(`{"a": "1", "b": "2"}`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("etcd_prefix.test", plancheck.ResourceActionUpdate),
+				}},
+				Check: e.expectPrefix(t, map[string]string{"a": "1", "b": "2"}),
+			},
+		},
+	})
+}
+
+func TestAccPrefix_invalidConfig(t *testing.T) {
+	e := sharedEtcd(t)
+	cases := map[string]struct {
+		body string
+		want string
+	}{
+		"both":        {`keys = {} ` + "\n" + `keys_json = "{}"`, `Set only one of keys and keys_json`},
+		"neither":     {``, `Set keys \(a map\) or keys_json`},
+		"bad json":    {`keys_json = "[1, 2]"`, `keys_json must be a JSON object`},
+		"empty prefx": {`keys = {}`, `prefix must not be empty`},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			prefix := e.prefix
+			if name == "empty prefx" {
+				prefix = ""
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(),
+				Steps: []resource.TestStep{{
+					Config: e.config(`
+resource "etcd_prefix" "test" {
+  prefix = %[1]q
+  %[2]s
+}
+`, prefix, c.body),
+					ExpectError: regexp.MustCompile(c.want),
+				}},
+			})
+		})
+	}
+}
+
+func manyKeys(n int) map[string]string {
+	keys := make(map[string]string, n)
+	for i := range n {
+		keys[fmt.Sprintf("k%05d", i)] = fmt.Sprintf("value-%d", i)
+	}
+	return keys
+}
+
+// 10,000 keys are created, read and destroyed in chunks of max_txn_ops.
+func TestAccPrefix_tenThousandKeys(t *testing.T) {
+	e := sharedEtcd(t)
+	keys := manyKeys(10000)
+	changed := manyKeys(10000)
+	for i := 0; i < 10000; i += 100 {
+		changed[fmt.Sprintf("k%05d", i)] = "changed"
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		CheckDestroy:             e.expectPrefix(t, map[string]string{}),
+		Steps: []resource.TestStep{
+			{Config: prefixConfig(e, true, keys), Check: e.expectPrefix(t, keys)},
+			{Config: prefixConfig(e, true, changed), Check: e.expectPrefix(t, changed)},
+		},
+	})
+}
+
+// When a later transaction fails, the state records exactly the keys
+// written by the transactions before it, and a later apply converges.
+func TestAccPrefix_partialWriteIsRecorded(t *testing.T) {
+	t.Parallel()
+	e := sharedEtcd(t)
+	keys := manyKeys(300)
+	e.put(t, e.prefix+"k00299", "not yours") // sorts last: fails the third transaction
+	w := newWorkdir(t, prefixConfig(e, false, keys))
+	out, err := w.apply()
+	if err == nil || !strings.Contains(out, "256 of 300 writes were committed") {
+		t.Fatalf("want a failure after two transactions, got err=%v:\n%s", err, out)
+	}
+	state := w.mustRun("state", "show", "-no-color", "etcd_prefix.test")
+	if n := strings.Count(state, `"value-`); n != 256 {
+		t.Fatalf("state records %d keys, want 256:\n%s", n, state)
+	}
+	if got := e.value(t, e.prefix+"k00255"); got != "value-255" {
+		t.Fatalf("k00255 = %q", got)
+	}
+	if got := e.value(t, e.prefix+"k00256"); got != "<missing>" {
+		t.Fatalf("k00256 was written by the failed transaction: %q", got)
+	}
+	e.del(t, e.prefix+"k00299")
+	if out, err := w.apply(); err != nil {
+		t.Fatalf("second apply: %v\n%s", err, out)
+	}
+	if err := e.expectPrefix(t, keys)(nil); err != nil {
+		t.Fatal(err)
+	}
+	if w.planChanges() {
+		t.Fatal("plan after convergence is not empty")
+	}
+}
