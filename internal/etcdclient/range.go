@@ -75,7 +75,12 @@ func (c *Client) ForEach(ctx context.Context, r Range, fn func(KeyValue) error) 
 		if err != nil {
 			return 0, c.wrap("range", subject, err)
 		}
-		rev = resp.Header.Revision
+		if rev == 0 {
+			// Later pages read at the first page's revision. The header
+			// gives the store's current revision, not the one read at, so
+			// it is taken only when no revision was asked for.
+			rev = resp.Header.Revision
+		}
 		size := 0
 		for _, pb := range resp.Kvs {
 			size += len(pb.Key) + len(pb.Value) + 32 // 32: revisions, version, lease and framing

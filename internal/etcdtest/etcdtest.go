@@ -76,10 +76,10 @@ type Server struct {
 	clientURL url.URL
 	peerURL   url.URL
 	cfg       *embed.Config
-	etcd    *embed.Etcd
-	logs    *logBuffer
-	tempDir bool
-	mu      sync.Mutex
+	etcd      *embed.Etcd
+	logs      *logBuffer
+	tempDir   bool
+	mu        sync.Mutex
 }
 
 // Start starts a single-member server and waits until it serves.

@@ -48,9 +48,15 @@ func (d *clusterStatusDataSource) Metadata(_ context.Context, req datasource.Met
 }
 
 func (d *clusterStatusDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	str := func(desc string) schema.StringAttribute { return schema.StringAttribute{Computed: true, MarkdownDescription: desc} }
-	num := func(desc string) schema.Int64Attribute { return schema.Int64Attribute{Computed: true, MarkdownDescription: desc} }
-	flag := func(desc string) schema.BoolAttribute { return schema.BoolAttribute{Computed: true, MarkdownDescription: desc} }
+	str := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	num := func(desc string) schema.Int64Attribute {
+		return schema.Int64Attribute{Computed: true, MarkdownDescription: desc}
+	}
+	flag := func(desc string) schema.BoolAttribute {
+		return schema.BoolAttribute{Computed: true, MarkdownDescription: desc}
+	}
 	strs := func(desc string) schema.ListAttribute {
 		return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: desc}
 	}
@@ -129,7 +135,7 @@ func memberObject(m etcdclient.MemberStatus) attr.Value {
 		"healthy":     types.BoolValue(m.Healthy),
 		"version":     types.StringValue(m.Version),
 		"db_size":     types.Int64Value(m.DBSize),
-		"raft_term":   types.Int64Value(int64(m.RaftTerm)), //nolint:gosec // raft terms stay far below 2^63
+		"raft_term":   types.Int64Value(int64(m.RaftTerm)),  //nolint:gosec // raft terms stay far below 2^63
 		"raft_index":  types.Int64Value(int64(m.RaftIndex)), //nolint:gosec // as above
 		"errors":      stringList(m.Errors),
 	})
