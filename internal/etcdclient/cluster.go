@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -112,6 +114,10 @@ func (c *Client) probeMember(ctx context.Context, m *MemberStatus) {
 		return
 	}
 	ep := m.ClientURLs[0]
+	if err := c.dialable(ep); err != nil {
+		m.Errors = append(m.Errors, err.Error())
+		return
+	}
 	sctx, cancel := c.withTimeout(ctx)
 	st, err := c.raw.Status(sctx, ep)
 	cancel()
@@ -128,6 +134,20 @@ func (c *Client) probeMember(ctx context.Context, m *MemberStatus) {
 	if h.Error != "" {
 		m.Errors = append(m.Errors, h.Error)
 	}
+}
+
+// dialable fails fast when nothing listens at the endpoint, where a gRPC
+// call would retry until its deadline.
+func (c *Client) dialable(ep string) error {
+	u, err := url.Parse(ep)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil // let the gRPC call judge it
+	}
+	conn, err := net.DialTimeout("tcp", u.Host, c.cfg.DialTimeout)
+	if err != nil {
+		return fmt.Errorf("cannot connect to %s: %v", ep, err)
+	}
+	return conn.Close()
 }
 
 // HealthCheck makes a quorum read through each configured endpoint, in

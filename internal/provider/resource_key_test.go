@@ -2,6 +2,7 @@ package provider
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -146,5 +147,84 @@ resource "etcd_key" "test" {
 	}
 	if got := e.value(t, key); got != "v2" {
 		t.Fatalf("after the second apply etcd holds %q, want v2", got)
+	}
+}
+
+func TestAccKey_binaryAndEmptyValues(t *testing.T) {
+	e := sharedEtcd(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: e.config(`
+resource "etcd_key" "binary" {
+  key          = %[1]q
+  value_base64 = "AP8BAg=="
+}
+resource "etcd_key" "empty" {
+  key   = %[2]q
+  value = ""
+}
+`, e.prefix+"binary", e.prefix+"empty"),
+				Check: resource.ComposeTestCheckFunc(
+					e.expectValue(t, e.prefix+"binary", "\x00\xff\x01\x02"),
+					e.expectValue(t, e.prefix+"empty", ""),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("etcd_key.binary", tfjsonpath.New("value"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("etcd_key.empty", tfjsonpath.New("value"), knownvalue.StringExact("")),
+				},
+			},
+			{
+				ResourceName:      "etcd_key.binary",
+				ImportState:       true,
+				ImportStateId:     e.prefix + "binary",
+				ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+func TestAccKey_invalidConfig(t *testing.T) {
+	e := sharedEtcd(t)
+	big := strings.Repeat("x", maxRequestBytes)
+	cases := map[string]struct{ body, want string }{
+		"both values":   {`value = "a"` + "\n" + `value_base64 = "YQ=="`, `(?s)2 attributes specified when one \(and only one\) of \[value,value_base64\]`},
+		"no value":      {``, `(?s)No attribute specified when one \(and only one\) of`},
+		"bad base64":    {`value_base64 = "not base64!"`, `(?s)Invalid base64.*not standard base64`},
+		"empty key":     {`value = "a"`, `(?s)key.*at least 1`},
+		"value too big": {`value = "` + big + `"`, `(?s)Value too large.*1.5 MiB`},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			key := e.prefix + "k"
+			if name == "empty key" {
+				key = ""
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(),
+				Steps: []resource.TestStep{{
+					Config:      e.config("resource \"etcd_key\" \"test\" {\n  key = %q\n  %s\n}\n", key, c.body),
+					ExpectError: regexp.MustCompile(c.want),
+				}},
+			})
+			if got := e.value(t, e.prefix+"k"); got != "<missing>" {
+				t.Fatalf("an invalid configuration wrote %q", got)
+			}
+		})
+	}
+}
+
+func TestAccKey_missingLease(t *testing.T) {
+	e := sharedEtcd(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config:      e.config("resource \"etcd_key\" \"test\" {\n  key = %q\n  value = \"v\"\n  lease_id = 12345\n}\n", e.prefix+"k"),
+			ExpectError: regexp.MustCompile(`(?s)Lease not found.*lease 12345.*Nothing was\s+written`),
+		}},
+	})
+	if got := e.value(t, e.prefix+"k"); got != "<missing>" {
+		t.Fatalf("a key with a missing lease was written: %q", got)
 	}
 }
