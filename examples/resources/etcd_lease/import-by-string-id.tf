@@ -1,0 +1,4 @@
+import {
+  to = etcd_lease.registration
+  id = "7587862346937114122"
+}
