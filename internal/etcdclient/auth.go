@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -284,4 +285,43 @@ func (c *Client) AuthStatus(ctx context.Context) (*AuthStatus, error) {
 		return nil, err
 	}
 	return st, nil
+}
+
+// SupportsNoPassword reports whether the server knows users without a
+// password (etcd 3.5 and later; older servers would store an empty password
+// instead), and the version it runs, as the first endpoint that answers
+// reports it.
+func (c *Client) SupportsNoPassword(ctx context.Context) (bool, string, error) {
+	var version string
+	err := c.authCall(ctx, "server version", "of endpoints "+strings.Join(c.cfg.Endpoints, ","), func(ctx context.Context) error {
+		var last error
+		for _, ep := range c.cfg.Endpoints {
+			st, err := c.raw.Status(ctx, ep)
+			if err == nil {
+				version = st.Version
+				return nil
+			}
+			last = err
+		}
+		return last
+	})
+	if err != nil {
+		return false, "", err
+	}
+	return versionAtLeast(version, 3, 5), version, nil
+}
+
+// versionAtLeast reports whether a version such as "3.5.12" is at least
+// major.minor. An unreadable version does not count.
+func versionAtLeast(version string, major, minor int) bool {
+	parts := strings.SplitN(version, ".", 3)
+	if len(parts) < 2 {
+		return false
+	}
+	maj, err1 := strconv.Atoi(parts[0])
+	mnr, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return maj > major || (maj == major && mnr >= minor)
 }

@@ -17,6 +17,10 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/status"
 )
 
 // Defaults used by DefaultConfig and by New for zero values.
@@ -71,6 +75,10 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, &Error{Op: "new client", Kind: ErrInvalidArgument, Err: err}
 	}
+	dialOpts := []grpc.DialOption{grpc.WithChainUnaryInterceptor(keepConnectionError)}
+	if tlsCfg != nil && tlsCfg.ServerName != "" {
+		dialOpts = append(dialOpts, grpc.WithTransportCredentials(serverNameCreds{credentials.NewTLS(tlsCfg), tlsCfg.ServerName}))
+	}
 	raw, err := clientv3.New(clientv3.Config{
 		Endpoints:            cfg.Endpoints,
 		DialTimeout:          cfg.DialTimeout,
@@ -80,6 +88,7 @@ func New(cfg Config) (*Client, error) {
 		Username:             cfg.Username,
 		Password:             cfg.Password,
 		Logger:               zap.NewNop(),
+		DialOptions:          dialOpts,
 	})
 	c := &Client{cfg: cfg}
 	if err != nil {
@@ -87,6 +96,21 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.raw = raw
 	return c, nil
+}
+
+// keepConnectionError keeps gRPC's reason when a call times out waiting for
+// a ready connection. clientv3 replaces that error by the bare context
+// error, which loses why no connection was ready (refused, a certificate
+// that could not be verified, a client certificate the server wants). The
+// error returned still wraps the context error.
+func keepConnectionError(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	err := invoker(ctx, method, req, reply, cc, opts...)
+	if s, ok := status.FromError(err); ok && s.Code() == codes.DeadlineExceeded && ctx.Err() != nil {
+		if reason, found := strings.CutPrefix(s.Message(), "latest balancer error: "); found {
+			return fmt.Errorf("%w; last connection error: %s", ctx.Err(), reason)
+		}
+	}
+	return err
 }
 
 func withDefaults(cfg Config) Config {

@@ -99,6 +99,12 @@ func (c *Client) wrap(op, subject string, err error) error {
 		return err
 	}
 	kind := classify(err)
+	// etcd answers a request without a user, on a cluster with auth on,
+	// with "user name is empty": a permission problem, unless the request
+	// itself named an empty user.
+	if kind == ErrInvalidArgument && errors.Is(err, rpctypes.ErrUserEmpty) && !strings.Contains(subject, userSubject("")) {
+		kind = ErrPermissionDenied
+	}
 	if kind == ErrUnavailable {
 		err = fmt.Errorf("no answer from endpoints %s within the request timeout; check that etcd is running, reachable, and has quorum: %w",
 			strings.Join(c.cfg.Endpoints, ","), err)
@@ -174,6 +180,11 @@ func classify(err error) error {
 		case codes.Unauthenticated:
 			return ErrAuthFailed
 		}
+	}
+	// The auth store's own errors, such as a password given for a user
+	// that has none, reach the client with code Unknown.
+	if strings.Contains(err.Error(), "auth: authentication failed") {
+		return ErrAuthFailed
 	}
 	if strings.Contains(err.Error(), "authentication handshake failed") {
 		return ErrUnavailable

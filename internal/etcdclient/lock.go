@@ -118,7 +118,9 @@ func (c *Client) IsLocked(ctx context.Context, name string) (bool, error) {
 func (c *Client) LockHolder(ctx context.Context, name string) (*KeyValue, error) {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	resp, err := c.raw.Get(ctx, name+"/", append(clientv3.WithFirstCreate(), clientv3.WithKeysOnly())...)
+	// Not keys-only: etcd 3.7 serves keys-only ranges from its index, which
+	// leaves out the lease. Owner keys have empty values anyway.
+	resp, err := c.raw.Get(ctx, name+"/", clientv3.WithFirstCreate()...)
 	if err != nil {
 		return nil, c.wrap("lock holder", fmt.Sprintf("lock %q", name), err)
 	}

@@ -24,7 +24,8 @@ type Range struct {
 	RangeEnd string
 	// Revision reads the keyspace as it was at that revision (0: now).
 	Revision int64
-	// KeysOnly leaves values out.
+	// KeysOnly leaves values out. etcd 3.7 then reads from its index only,
+	// so Lease is 0 too.
 	KeysOnly bool
 	// Limit stops after that many keys (0: no limit).
 	Limit int64
@@ -46,7 +47,13 @@ func (c *Client) List(ctx context.Context, prefix string) ([]KeyValue, error) {
 // ListRange returns the keys of r in key order and the revision read at.
 func (c *Client) ListRange(ctx context.Context, r Range) ([]KeyValue, int64, error) {
 	var kvs []KeyValue
-	rev, err := c.ForEach(ctx, r, func(kv KeyValue) error {
+	sized := func(count int64) { // from the first page: no regrowing
+		if r.Limit > 0 {
+			count = min(count, r.Limit)
+		}
+		kvs = make([]KeyValue, 0, count)
+	}
+	rev, err := c.forEach(ctx, r, sized, func(kv KeyValue) error {
 		kvs = append(kvs, kv)
 		return nil
 	})
@@ -60,6 +67,12 @@ func (c *Client) ListRange(ctx context.Context, r Range) ([]KeyValue, int64, err
 // revision, without holding more than a page in memory. It returns the
 // revision read at. An error from fn stops the walk and is returned as is.
 func (c *Client) ForEach(ctx context.Context, r Range, fn func(KeyValue) error) (int64, error) {
+	return c.forEach(ctx, r, nil, fn)
+}
+
+// forEach is ForEach that also tells sized, if not nil, how many keys the
+// range holds, once the first page is read.
+func (c *Client) forEach(ctx context.Context, r Range, sized func(int64), fn func(KeyValue) error) (int64, error) {
 	subject := rangeSubject(r.Key, r.RangeEnd)
 	if r.RangeEnd == "" {
 		r.RangeEnd = r.Key + "\x00" // a single key is the range [key, key\x00)
@@ -80,6 +93,10 @@ func (c *Client) ForEach(ctx context.Context, r Range, fn func(KeyValue) error) 
 			// gives the store's current revision, not the one read at, so
 			// it is taken only when no revision was asked for.
 			rev = resp.Header.Revision
+		}
+		if sized != nil {
+			sized(max(resp.Count, int64(len(resp.Kvs))))
+			sized = nil
 		}
 		size := 0
 		for _, pb := range resp.Kvs {

@@ -1,11 +1,15 @@
 package etcdclient
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"os"
+
+	"google.golang.org/grpc/credentials"
 )
 
 // TLSConfig describes client TLS. Each of the CA, certificate and key may be
@@ -108,4 +112,20 @@ func pemSource(what, file string, pem []byte) ([]byte, error) {
 		return pem, nil
 	}
 	return nil, nil
+}
+
+// serverNameCreds verifies the server's certificate against a fixed name.
+// gRPC's TLS credentials otherwise check each endpoint's host and ignore
+// tls.Config.ServerName.
+type serverNameCreds struct {
+	credentials.TransportCredentials
+	name string
+}
+
+func (c serverNameCreds) ClientHandshake(ctx context.Context, _ string, conn net.Conn) (net.Conn, credentials.AuthInfo, error) {
+	return c.TransportCredentials.ClientHandshake(ctx, c.name, conn)
+}
+
+func (c serverNameCreds) Clone() credentials.TransportCredentials {
+	return serverNameCreds{c.TransportCredentials.Clone(), c.name}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -25,7 +26,10 @@ import (
 // DefaultMaxTxnOps is etcd's default --max-txn-ops.
 const DefaultMaxTxnOps = 128
 
-var _ provider.Provider = (*etcdProvider)(nil)
+var (
+	_ provider.Provider              = (*etcdProvider)(nil)
+	_ provider.ProviderWithFunctions = (*etcdProvider)(nil)
+)
 
 type etcdProvider struct {
 	version string
@@ -173,7 +177,11 @@ func (m providerModel) known() bool {
 }
 
 func (p *etcdProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewKeyResource, NewLeaseResource}
+	return []func() resource.Resource{NewKeyResource, NewLeaseResource, NewUserResource, NewRoleResource, NewRolePermissionResource, NewAuthResource}
+}
+
+func (p *etcdProvider) Functions(_ context.Context) []func() function.Function {
+	return []func() function.Function{NewPrefixRangeEndFunction, NewKeyTreeFunction, NewLeaseIDHexFunction}
 }
 
 func (p *etcdProvider) DataSources(_ context.Context) []func() datasource.DataSource {

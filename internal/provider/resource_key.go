@@ -24,6 +24,7 @@ var (
 	_ resource.ResourceWithConfigure      = (*keyResource)(nil)
 	_ resource.ResourceWithImportState    = (*keyResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*keyResource)(nil)
+	_ resource.ResourceWithIdentity       = (*keyResource)(nil)
 )
 
 // NewKeyResource returns the etcd_key resource.
@@ -101,6 +102,10 @@ func keySchema() schema.Schema {
 	}
 }
 
+func (r *keyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = stringIdentitySchema("key", "The key.")
+}
+
 func (r *keyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -169,6 +174,7 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 	}
 	m.setFrom(res.KV)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(ctx, resp.Identity, "key", m.Key, &resp.Diagnostics)
 }
 
 func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -189,6 +195,7 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	}
 	m.setFrom(kv)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(ctx, resp.Identity, "key", m.Key, &resp.Diagnostics)
 }
 
 func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -211,6 +218,7 @@ func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	}
 	plan.setFrom(res.KV)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, "key", plan.Key, &resp.Diagnostics)
 }
 
 func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -231,12 +239,15 @@ func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 }
 
 func (r *keyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID == "" {
+	key := importedString(ctx, req, "key", &resp.Diagnostics)
+	if key == "" && !resp.Diagnostics.HasError() {
 		resp.Diagnostics.AddError("Invalid import ID", "Import an etcd_key by its key, for example:\n  terraform import etcd_key.db_host /app/config/db_host")
+	}
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), key)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), key)...)
 }
 
 func changedOutsideDetail(key string, known int64, now *etcdclient.KeyValue) string {

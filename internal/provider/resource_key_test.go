@@ -61,6 +61,15 @@ resource "etcd_key" "test" {
 				ImportStateId:    key,
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("etcd_key.test", plancheck.ResourceActionNoop)}},
 			},
+			{
+				Config:          config("world"),
+				ResourceName:    "etcd_key.test",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("etcd_key.test", plancheck.ResourceActionNoop),
+				}},
+			},
 			{ // drift: the value is changed with the client
 				PreConfig: func() { e.put(t, key, "changed by hand") },
 				Config:    config("world"),

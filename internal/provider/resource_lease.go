@@ -22,6 +22,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*leaseResource)(nil)
 	_ resource.ResourceWithImportState = (*leaseResource)(nil)
+	_ resource.ResourceWithIdentity    = (*leaseResource)(nil)
 )
 
 // NewLeaseResource returns the etcd_lease resource.
@@ -87,6 +88,10 @@ func (r *leaseResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 	}
 }
 
+func (r *leaseResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = stringIdentitySchema("id", "The lease ID in decimal.")
+}
+
 func (r *leaseResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -112,6 +117,7 @@ func (r *leaseResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	m.setID(lease.ID, lease.TTL)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(ctx, resp.Identity, "id", m.ID, &resp.Diagnostics)
 }
 
 func (r *leaseResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -142,6 +148,7 @@ func (r *leaseResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		m.TTL = types.Int64Value(info.GrantedTTL)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(ctx, resp.Identity, "id", m.ID, &resp.Diagnostics)
 }
 
 // Update only changes refresh_keepalive, which lives in the state alone.
@@ -149,6 +156,7 @@ func (r *leaseResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	var m leaseModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(ctx, resp.Identity, "id", m.ID, &resp.Diagnostics)
 }
 
 func (r *leaseResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -165,10 +173,10 @@ func (r *leaseResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 }
 
 func (r *leaseResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := etcdclient.ParseLeaseID(req.ID)
+	id, err := etcdclient.ParseLeaseID(importedString(ctx, req, "id", &resp.Diagnostics))
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID",
-			err.Error()+"\n\nImport an etcd_lease by its ID in decimal or as etcdctl prints it in hex, for example:\n  terraform import etcd_lease.session 7587862346937114122\n  terraform import etcd_lease.session 0x694d77aa9e38260a")
+			err.Error()+"\n\nImport an etcd_lease by its ID in decimal or as etcdctl prints it in hex, for example:\n  terraform import etcd_lease.session 7587852521871779338\n  terraform import etcd_lease.session 0x694d77aa9e38260a")
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("lease_id"), int64(id))...)

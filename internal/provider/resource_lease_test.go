@@ -104,6 +104,12 @@ func TestAccLease_lifecycle(t *testing.T) {
 					return strconv.FormatInt(int64(id), 10), err
 				},
 			},
+			{
+				Config:          leaseConfig(e, 300, false),
+				ResourceName:    "etcd_lease.test",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
 			{ // a revoked lease is recreated, and so is the key it took with it
 				PreConfig: func() {
 					if err := e.client.RevokeLease(context.Background(), granted); err != nil {

@@ -298,6 +298,10 @@ func (r *prefixResource) plan(_ context.Context, req *tfprotov6.PlanResourceChan
 	if err != nil {
 		diags.addError("Cannot plan etcd_prefix", err.Error())
 	}
+	resp.PlannedIdentity = req.PriorIdentity
+	if prefix, ok := knownString(attrs["prefix"]); ok {
+		resp.PlannedIdentity = prefixIdentity(prefix, &diags)
+	}
 	resp.PlannedState, resp.Diagnostics = &planned, diags
 	return resp
 }
@@ -334,6 +338,9 @@ func (r *prefixResource) apply(ctx context.Context, req *tfprotov6.ApplyResource
 	default:
 		r.update(ctx, client, prior, planned, guard, maxOps, req.PlannedState, resp, &diags)
 	}
+	if resp.NewState != nullPrefixState() {
+		resp.NewIdentity = prefixIdentity(cmpOr(planned, prior).Prefix, &diags)
+	}
 	resp.Diagnostics = diags
 	return resp
 }
@@ -368,7 +375,6 @@ func (r *prefixResource) create(ctx context.Context, c *etcdclient.Client, plann
 	}
 	resp.NewState = plannedDV
 	resp.Private = prefixPrivate{ModRevision: rev}.encode()
-	resp.NewIdentity = prefixIdentity(planned.Prefix, diags)
 }
 
 func checkPrefixEmpty(ctx context.Context, c *etcdclient.Client, prefix string) error {
@@ -419,7 +425,6 @@ func (r *prefixResource) update(ctx context.Context, c *etcdclient.Client, prior
 	if applied > 0 {
 		resp.Private = prefixPrivate{ModRevision: rev}.encode()
 	}
-	resp.NewIdentity = prefixIdentity(planned.Prefix, diags)
 }
 
 func (r *prefixResource) destroy(ctx context.Context, c *etcdclient.Client, prior *prefixState, guard prefixPrivate, maxOps int, resp *tfprotov6.ApplyResourceChangeResponse, diags *diagnostics) {
@@ -577,9 +582,20 @@ func (s *prefixState) encode(diags *diagnostics) *tfprotov6.DynamicValue {
 	return &dv
 }
 
-func nullPrefixState() *tfprotov6.DynamicValue {
+var nullPrefixDV = func() *tfprotov6.DynamicValue {
 	dv, _ := tfprotov6.NewDynamicValue(prefixObjectType, tftypes.NewValue(prefixObjectType, nil))
 	return &dv
+}()
+
+// nullPrefixState is the state of an etcd_prefix that does not exist; it is
+// one shared value, so it can be compared by pointer.
+func nullPrefixState() *tfprotov6.DynamicValue { return nullPrefixDV }
+
+func cmpOr(a, b *prefixState) *prefixState {
+	if a != nil {
+		return a
+	}
+	return b
 }
 
 // objectAttrs decodes an etcd_prefix object; nil when it is null.

@@ -87,6 +87,15 @@ func TestAccPrefix_exclusiveLifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction("etcd_prefix.test", plancheck.ResourceActionNoop),
 				}},
 			},
+			{
+				Config:          prefixConfig(e, true, v2),
+				ResourceName:    "etcd_prefix.test",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("etcd_prefix.test", plancheck.ResourceActionNoop),
+				}},
+			},
 			{ // drift: a foreign key appears, a managed one changes
 				PreConfig: func() {
 					e.put(t, e.prefix+"stray", "x")

@@ -1,4 +1,4 @@
 import {
   to = etcd_lease.registration
-  id = "7587862346937114122"
+  id = "7587852521871779338"
 }

@@ -1,0 +1,4 @@
+import {
+  to = etcd_auth.this
+  id = "auth"
+}
