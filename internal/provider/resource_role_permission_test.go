@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -292,5 +293,30 @@ resource "etcd_role_permission" "test" {
 				"terraform import etcd_role_permission.<name> '"+permissionID{Role: role, Key: e.prefix, RangeEnd: etcdclient.PrefixRangeEnd(e.prefix)}.String()+"'"),
 			Check: authExpectPermission(e, role, e.prefix, etcdclient.PrefixRangeEnd(e.prefix), "READ"),
 		}},
+	})
+}
+
+// A permission ID survives a round trip through its JSON form, whatever
+// bytes the key holds, and a malformed ID is an error, never a panic.
+func FuzzPermissionID(f *testing.F) {
+	f.Add(`{"key":"/app/","range_end":"/app0","role":"app"}`, "r", "/k", "")
+	f.Add(`{"role":"r"}`, "r\"", "\x00\xff", "\x00")
+	f.Add(`not json`, "", "", "")
+	f.Fuzz(func(t *testing.T, raw, role, key, rangeEnd string) {
+		_, _ = parsePermissionID(raw) // must not panic
+		if role == "" || key == "" {
+			return
+		}
+		want := permissionID{Role: role, Key: key, RangeEnd: rangeEnd}
+		got, err := parsePermissionID(want.String())
+		if err != nil {
+			t.Fatalf("parse %s: %v", want.String(), err)
+		}
+		if !utf8.ValidString(role+key+rangeEnd) {
+			return // JSON replaces invalid UTF-8
+		}
+		if got != want {
+			t.Fatalf("round trip of %+v gave %+v", want, got)
+		}
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -142,8 +143,22 @@ resource "etcd_user" "test" {
 // A user without a password, for client-certificate authentication. etcd
 // cannot say whether a user has a password, so after an import no_password
 // is taken from the configuration; otherwise changing it replaces the user.
+// requireNoPasswordSupport skips a test on etcd servers older than 3.5,
+// which do not know users without a password.
+func requireNoPasswordSupport(t *testing.T, e *testEtcd, want bool) {
+	t.Helper()
+	ok, version, err := e.client.SupportsNoPassword(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok != want {
+		t.Skipf("etcd %s: users without a password supported = %t; this test is for servers where it is %t", version, ok, want)
+	}
+}
+
 func TestAccUser_noPassword(t *testing.T) {
 	e := sharedEtcd(t)
+	requireNoPasswordSupport(t, e, true)
 	user := authName(e, "cert")
 	config := func(settings string) string {
 		return e.config(`
@@ -434,5 +449,21 @@ resource "etcd_user" "test" {
 				ExpectError: authErrorRegexp("No password for the new user", user+"-renamed"),
 			},
 		},
+	})
+}
+
+// On etcd 3.4 a user without a password is refused with a clear message
+// instead of being created with an empty password.
+func TestAccUser_noPasswordOldServer(t *testing.T) {
+	e := sharedEtcd(t)
+	requireNoPasswordSupport(t, e, false)
+	user := authName(e, "cert")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		CheckDestroy:             authExpectNoUser(e, user),
+		Steps: []resource.TestStep{{
+			Config:      e.config("resource \"etcd_user\" \"test\" {\n  name = %q\n  no_password = true\n}\n", user),
+			ExpectError: regexp.MustCompile(`(?s)Users without password need etcd 3.5`),
+		}},
 	})
 }
