@@ -37,3 +37,12 @@ func importedString(ctx context.Context, req resource.ImportStateRequest, attr s
 	diags.Append(req.Identity.GetAttribute(ctx, path.Root(attr), &v)...)
 	return v.ValueString()
 }
+
+// removeResource drops a resource that no longer exists from the state. The
+// identity is still set: the framework requires one after every read of a
+// resource with identity, including the read that follows an import of
+// something that does not exist.
+func removeResource(ctx context.Context, resp *resource.ReadResponse, attr string, value types.String) {
+	setIdentity(ctx, resp.Identity, attr, value, &resp.Diagnostics)
+	resp.State.RemoveResource(ctx)
+}

@@ -186,7 +186,7 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	}
 	kv, err := client.Get(ctx, m.Key.ValueString())
 	if errors.Is(err, etcdclient.ErrKeyNotFound) {
-		resp.State.RemoveResource(ctx)
+		removeResource(ctx, resp, "key", m.Key)
 		return
 	}
 	if err != nil {

@@ -136,7 +136,7 @@ func (r *leaseResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	info, err := client.GetLeaseInfo(ctx, id)
 	if errors.Is(err, etcdclient.ErrLeaseNotFound) {
-		resp.State.RemoveResource(ctx)
+		removeResource(ctx, resp, "id", types.StringValue(strconv.FormatInt(int64(id), 10)))
 		return
 	}
 	if err != nil {

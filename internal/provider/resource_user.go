@@ -204,6 +204,10 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	name := m.Name.ValueString()
+	roles := stringSet(ctx, m.Roles, &resp.Diagnostics)
+	if !rolesExist(ctx, client, name, roles, &resp.Diagnostics) {
+		return // nothing created
+	}
 	var err error
 	if m.NoPassword.ValueBool() {
 		if !noPasswordSupported(ctx, client, &resp.Diagnostics) {
@@ -231,7 +235,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	m.ID = types.StringValue(name)
 	// On a failed grant the user exists with the roles granted so far; the
 	// state says so and Terraform marks the user tainted.
-	m.Roles = r.syncRoles(ctx, client, name, nil, stringSet(ctx, m.Roles, &resp.Diagnostics), &resp.Diagnostics)
+	m.Roles = r.syncRoles(ctx, client, name, nil, roles, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
@@ -343,9 +347,7 @@ func (r *userResource) syncRoles(ctx context.Context, client *etcdclient.Client,
 		}
 		err := client.GrantRole(ctx, user, role)
 		if errors.Is(err, etcdclient.ErrRoleNotFound) {
-			diags.AddAttributeError(path.Root("roles"), "Role not found",
-				fmt.Sprintf("The role %q cannot be granted to the user %q because it does not exist. "+
-					"Create it with an etcd_role and reference etcd_role.<name>.name in roles, so that Terraform creates the role first.", role, user))
+			addRoleNotFound(diags, role, user)
 			return stringSetValue(sortedKeys(now))
 		}
 		if err != nil {
@@ -398,4 +400,27 @@ func joinAnd(words []string) string {
 		out += ", " + w
 	}
 	return out + " and " + words[len(words)-1]
+}
+
+// rolesExist checks, before a user is created, that every role to grant
+// exists, so that a missing role leaves nothing behind.
+func rolesExist(ctx context.Context, client *etcdclient.Client, user string, roles map[string]bool, diags *diag.Diagnostics) bool {
+	for _, role := range sortedKeys(roles) {
+		_, err := client.GetRole(ctx, role)
+		if errors.Is(err, etcdclient.ErrRoleNotFound) {
+			addRoleNotFound(diags, role, user)
+			return false
+		}
+		if err != nil {
+			addAuthError(diags, "Cannot read role", err)
+			return false
+		}
+	}
+	return true
+}
+
+func addRoleNotFound(diags *diag.Diagnostics, role, user string) {
+	diags.AddAttributeError(path.Root("roles"), "Role not found",
+		fmt.Sprintf("The role %q cannot be granted to the user %q because it does not exist. "+
+			"Create it with an etcd_role and reference etcd_role.<name>.name in roles, so that Terraform creates the role first.", role, user))
 }
