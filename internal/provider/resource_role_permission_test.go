@@ -312,7 +312,7 @@ func FuzzPermissionID(f *testing.F) {
 		if err != nil {
 			t.Fatalf("parse %s: %v", want.String(), err)
 		}
-		if !utf8.ValidString(role+key+rangeEnd) {
+		if !utf8.ValidString(role + key + rangeEnd) {
 			return // JSON replaces invalid UTF-8
 		}
 		if got != want {
