@@ -115,11 +115,15 @@ var importCommand = regexp.MustCompile(`(?m)^terraform import (\S+) (.+)$`)
 // import block and once with its import command, into fresh directories.
 func checkImportExamples(t *testing.T, dir string, cfg etcdclient.Config, example string) {
 	t.Helper()
-	if block, err := os.ReadFile(filepath.Join(dir, "import-by-string-id.tf")); err == nil {
+	for _, name := range []string{"import-by-string-id.tf", "import-by-identity.tf"} {
+		block, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			continue
+		}
 		w := newWorkdir(t, providerConfig(cfg)+example+"\n"+string(block))
 		out := w.mustRun("plan", "-input=false", "-no-color")
 		if !strings.Contains(out, "to import") {
-			t.Errorf("import-by-string-id.tf: the plan imports nothing:\n%s", out)
+			t.Errorf("%s: the plan imports nothing:\n%s", name, out)
 		}
 	}
 	script, err := os.ReadFile(filepath.Join(dir, "import.sh"))

@@ -21,6 +21,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*authResource)(nil)
 	_ resource.ResourceWithImportState = (*authResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*authResource)(nil)
+	_ resource.ResourceWithIdentity    = (*authResource)(nil)
 )
 
 // authID is the id of etcd_auth: a cluster has one authentication switch.
@@ -164,10 +165,16 @@ func (r *authResource) setEnabled(ctx context.Context, client *etcdclient.Client
 
 func (r *authResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	setIdentity(ctx, resp.Identity, "id", types.StringValue(authID), &resp.Diagnostics)
 }
 
 func (r *authResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	setIdentity(ctx, resp.Identity, "id", types.StringValue(authID), &resp.Diagnostics)
+}
+
+func (r *authResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = stringIdentitySchema("id", "Always `"+authID+"`: a cluster has one authentication switch.")
 }
 
 // write applies the planned setting and records it.
@@ -200,6 +207,7 @@ func (r *authResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	m.ID, m.Enabled = types.StringValue(authID), types.BoolValue(st.Enabled)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(ctx, resp.Identity, "id", m.ID, &resp.Diagnostics)
 }
 
 // Delete disables authentication.

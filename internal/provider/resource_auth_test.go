@@ -82,6 +82,12 @@ resource "etcd_auth" "test" {
 				ImportStateId:    "auth",
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("etcd_auth.test", plancheck.ResourceActionNoop)}},
 			},
+			{
+				Config:          config(true),
+				ResourceName:    "etcd_auth.test",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
 			{ // drift: authentication is turned off with the client
 				PreConfig: func() { authDo(t, "disable auth", e.client.DisableAuth(ctx)) },
 				Config:    config(true),

@@ -21,6 +21,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*roleResource)(nil)
 	_ resource.ResourceWithImportState = (*roleResource)(nil)
+	_ resource.ResourceWithIdentity    = (*roleResource)(nil)
 )
 
 // NewRoleResource returns the etcd_role resource.
@@ -96,6 +97,7 @@ func (r *roleResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	m.ID = types.StringValue(name)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(ctx, resp.Identity, "name", m.Name, &resp.Diagnostics)
 }
 
 func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -107,7 +109,7 @@ func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	_, err := client.GetRole(ctx, m.Name.ValueString())
 	if errors.Is(err, etcdclient.ErrRoleNotFound) {
-		resp.State.RemoveResource(ctx)
+		removeResource(ctx, resp, "name", m.Name)
 		return
 	}
 	if err != nil {
@@ -116,6 +118,7 @@ func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	m.ID = m.Name
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(ctx, resp.Identity, "name", m.Name, &resp.Diagnostics)
 }
 
 // Update has nothing to do: changing the name replaces the role.
@@ -123,6 +126,7 @@ func (r *roleResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	var m roleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(ctx, resp.Identity, "name", m.Name, &resp.Diagnostics)
 }
 
 func (r *roleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -138,18 +142,26 @@ func (r *roleResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 }
 
+func (r *roleResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = stringIdentitySchema("name", "The role name.")
+}
+
 func (r *roleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importByName(ctx, req, resp, "etcd_role", "terraform import etcd_role.app app")
 }
 
-// importByName imports a user or role by its name, which is also its id.
+// importByName imports a user or role by its name, which is also its id,
+// given as the import ID or as the identity's name.
 func importByName(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, typeName, example string) {
-	if req.ID == "" {
+	name := importedString(ctx, req, "name", &resp.Diagnostics)
+	if name == "" && !resp.Diagnostics.HasError() {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Import an %s by its name, for example:\n  %s", typeName, example))
+	}
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
 }
 
 // addExistsError reports that Create found what it was to create already in

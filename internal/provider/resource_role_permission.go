@@ -11,12 +11,15 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
@@ -26,6 +29,7 @@ var (
 	_ resource.ResourceWithConfigure      = (*rolePermissionResource)(nil)
 	_ resource.ResourceWithImportState    = (*rolePermissionResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*rolePermissionResource)(nil)
+	_ resource.ResourceWithIdentity       = (*rolePermissionResource)(nil)
 )
 
 // NewRolePermissionResource returns the etcd_role_permission resource.
@@ -236,6 +240,7 @@ func (r *rolePermissionResource) Create(ctx context.Context, req resource.Create
 	}
 	m.ID = types.StringValue(id.String())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setPermissionIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 }
 
 func (r *rolePermissionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -251,6 +256,7 @@ func (r *rolePermissionResource) Read(ctx context.Context, req resource.ReadRequ
 		addAuthError(&resp.Diagnostics, "Cannot read etcd role", err)
 		return
 	}
+	setPermissionIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 	if p == nil { // the permission, or its whole role, is gone
 		resp.State.RemoveResource(ctx)
 		return
@@ -289,6 +295,7 @@ func (r *rolePermissionResource) Update(ctx context.Context, req resource.Update
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setPermissionIdentity(ctx, resp.Identity, plan.permissionID(), &resp.Diagnostics)
 }
 
 func (r *rolePermissionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -305,8 +312,45 @@ func (r *rolePermissionResource) Delete(ctx context.Context, req resource.Delete
 	}
 }
 
+func (r *rolePermissionResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"role":      identityschema.StringAttribute{RequiredForImport: true, Description: "The role."},
+		"key":       identityschema.StringAttribute{RequiredForImport: true, Description: "The key, or the start of the key range."},
+		"range_end": identityschema.StringAttribute{OptionalForImport: true, Description: "The end of the key range; empty or unset for the single key."},
+	}}
+}
+
+// permissionIdentity is the resource identity of etcd_role_permission.
+type permissionIdentity struct {
+	Role     types.String `tfsdk:"role"`
+	Key      types.String `tfsdk:"key"`
+	RangeEnd types.String `tfsdk:"range_end"`
+}
+
+func setPermissionIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id permissionID, diags *diag.Diagnostics) {
+	if identity != nil {
+		diags.Append(identity.Set(ctx, permissionIdentity{
+			Role: types.StringValue(id.Role), Key: types.StringValue(id.Key), RangeEnd: types.StringValue(id.RangeEnd),
+		})...)
+	}
+}
+
+// importedPermissionID reads the import ID, or the identity when the
+// import uses one.
+func importedPermissionID(ctx context.Context, req resource.ImportStateRequest, diags *diag.Diagnostics) (permissionID, error) {
+	if req.ID != "" || req.Identity == nil {
+		return parsePermissionID(req.ID)
+	}
+	var ident permissionIdentity
+	diags.Append(req.Identity.Get(ctx, &ident)...)
+	if ident.Role.ValueString() == "" || ident.Key.ValueString() == "" {
+		return permissionID{}, errors.New("the identity needs role and key")
+	}
+	return permissionID{Role: ident.Role.ValueString(), Key: ident.Key.ValueString(), RangeEnd: ident.RangeEnd.ValueString()}, nil
+}
+
 func (r *rolePermissionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := parsePermissionID(req.ID)
+	id, err := importedPermissionID(ctx, req, &resp.Diagnostics)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("The import ID %q is not valid: %v.\n\n"+
@@ -330,6 +374,7 @@ func (r *rolePermissionResource) ImportState(ctx context.Context, req resource.I
 		m.Prefix = types.BoolValue(true)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setPermissionIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 }
 
 // describeRange names a key or key range as etcdctl people say it.

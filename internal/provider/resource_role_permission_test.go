@@ -108,12 +108,24 @@ resource "etcd_role_permission" "single" {
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("etcd_role_permission.prefix", plancheck.ResourceActionNoop)}},
 			},
 			{
+				Config:          config("READWRITE"),
+				ResourceName:    "etcd_role_permission.prefix",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+			{
 				Config:           config("READWRITE"),
 				ResourceName:     "etcd_role_permission.single",
 				ImportState:      true,
 				ImportStateKind:  resource.ImportBlockWithID,
 				ImportStateId:    singleID,
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("etcd_role_permission.single", plancheck.ResourceActionNoop)}},
+			},
+			{
+				Config:          config("READWRITE"),
+				ResourceName:    "etcd_role_permission.single",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
 			},
 			{ // drift: the permission type is changed with the client
 				PreConfig: func() {

@@ -59,6 +59,12 @@ resource "etcd_role" "test" {
 				ImportStateId:    first,
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("etcd_role.test", plancheck.ResourceActionNoop)}},
 			},
+			{
+				Config:          config(first),
+				ResourceName:    "etcd_role.test",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
 			{ // drift: the role is deleted with the client
 				PreConfig: func() { authDo(t, "delete role", e.client.DeleteRole(ctx, first)) },
 				Config:    config(first),

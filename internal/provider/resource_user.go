@@ -31,6 +31,7 @@ var (
 	_ resource.ResourceWithImportState    = (*userResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*userResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*userResource)(nil)
+	_ resource.ResourceWithIdentity       = (*userResource)(nil)
 )
 
 // privateImported marks a user imported since its last apply: etcd cannot
@@ -237,6 +238,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	// state says so and Terraform marks the user tainted.
 	m.Roles = r.syncRoles(ctx, client, name, nil, roles, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(ctx, resp.Identity, "name", m.Name, &resp.Diagnostics)
 }
 
 func noPasswordSupported(ctx context.Context, client *etcdclient.Client, diags *diag.Diagnostics) bool {
@@ -263,7 +265,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	u, err := client.GetUser(ctx, m.Name.ValueString())
 	if errors.Is(err, etcdclient.ErrUserNotFound) {
-		resp.State.RemoveResource(ctx)
+		removeResource(ctx, resp, "name", m.Name)
 		return
 	}
 	if err != nil {
@@ -275,6 +277,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	m.ID = m.Name
 	m.Roles = stringSetValue(u.Roles)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setIdentity(ctx, resp.Identity, "name", m.Name, &resp.Diagnostics)
 }
 
 func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -301,6 +304,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	plan.Roles = r.syncRoles(ctx, client, name, stringSet(ctx, state.Roles, &resp.Diagnostics), stringSet(ctx, plan.Roles, &resp.Diagnostics), &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, "name", plan.Name, &resp.Diagnostics)
 }
 
 func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -314,6 +318,10 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if err != nil && !errors.Is(err, etcdclient.ErrUserNotFound) {
 		addAuthError(&resp.Diagnostics, "Cannot delete etcd user", err)
 	}
+}
+
+func (r *userResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = stringIdentitySchema("name", "The user name.")
 }
 
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -110,6 +110,14 @@ resource "etcd_user" "test" {
 				ExpectNonEmptyPlan: true,
 				ImportPlanChecks:   resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("etcd_user.test", plancheck.ResourceActionUpdate)}},
 			},
+			{ // the password cannot be read back: after an import it is set again
+				Config:             config("second-password", "etcd_role.a.name", "etcd_role.b.name"),
+				ResourceName:       "etcd_user.test",
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithResourceIdentity,
+				ExpectNonEmptyPlan: true,
+				ImportPlanChecks:   resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("etcd_user.test", plancheck.ResourceActionUpdate)}},
+			},
 			{ // drift: a role revoked and another granted with the client
 				PreConfig: func() {
 					authDo(t, "revoke role", e.client.RevokeRole(ctx, user, roleA))
@@ -186,6 +194,14 @@ resource "etcd_user" "test" {
 				ImportState:        true,
 				ImportStateKind:    resource.ImportBlockWithID,
 				ImportStateId:      user,
+				ExpectNonEmptyPlan: true,
+				ImportPlanChecks:   resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("etcd_user.test", plancheck.ResourceActionUpdate)}},
+			},
+			{
+				Config:             config("no_password = true"),
+				ResourceName:       "etcd_user.test",
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithResourceIdentity,
 				ExpectNonEmptyPlan: true,
 				ImportPlanChecks:   resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("etcd_user.test", plancheck.ResourceActionUpdate)}},
 			},

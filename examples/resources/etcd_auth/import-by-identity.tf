@@ -1,0 +1,4 @@
+import {
+  to       = etcd_auth.this
+  identity = { id = "auth" }
+}

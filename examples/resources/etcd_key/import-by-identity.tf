@@ -1,0 +1,4 @@
+import {
+  to       = etcd_key.db_host
+  identity = { key = "/app/config/db_host" }
+}

@@ -1,0 +1,4 @@
+import {
+  to       = etcd_lease.registration
+  identity = { id = "7587852521871779338" }
+}

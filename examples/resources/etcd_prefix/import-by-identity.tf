@@ -1,0 +1,4 @@
+import {
+  to       = etcd_prefix.features
+  identity = { prefix = "/app/features/" }
+}

@@ -1,0 +1,4 @@
+import {
+  to       = etcd_role.app_reader
+  identity = { name = "app-reader" }
+}

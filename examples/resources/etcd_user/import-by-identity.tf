@@ -1,0 +1,4 @@
+import {
+  to       = etcd_user.app
+  identity = { name = "app" }
+}
