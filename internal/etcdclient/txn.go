@@ -217,8 +217,8 @@ func (c *Client) Commit(ctx context.Context, ops []Op) (int64, error) {
 const MaxTxnBytes = 1 << 20
 
 // CommitChunks applies ops in order, in transactions of at most maxOps ops
-// and about maxBytes bytes of keys and values each (an op larger than
-// maxBytes goes alone). Each transaction is atomic; the whole is not. It
+// (and compares, counting a fence's) and about maxBytes bytes of keys and
+// values each (an op larger than maxBytes goes alone). Each transaction is atomic; the whole is not. It
 // returns how many ops were committed, so that after an error the caller
 // knows exactly which ops reached etcd (ops[:applied]).
 //
@@ -228,6 +228,9 @@ const MaxTxnBytes = 1 << 20
 // is then read back, and counts as committed when etcd holds exactly what it
 // wrote.
 func (c *Client) CommitChunks(ctx context.Context, ops []Op, maxOps, maxBytes int) (applied int, rev int64, err error) {
+	if c.fence != nil {
+		maxOps-- // the fence takes one of the transaction's compares
+	}
 	for applied < len(ops) {
 		end := chunkEnd(ops, applied, maxOps, maxBytes)
 		r, err := c.commitRetrying(ctx, ops[applied:end])

@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -19,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 )
@@ -27,8 +30,9 @@ import (
 const DefaultMaxTxnOps = 128
 
 var (
-	_ provider.Provider              = (*etcdProvider)(nil)
-	_ provider.ProviderWithFunctions = (*etcdProvider)(nil)
+	_ provider.Provider                       = (*etcdProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*etcdProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*etcdProvider)(nil)
 )
 
 type etcdProvider struct {
@@ -51,6 +55,13 @@ type providerModel struct {
 	DialTimeout           types.String `tfsdk:"dial_timeout"`
 	RequestTimeout        types.String `tfsdk:"request_timeout"`
 	MaxTxnOps             types.Int64  `tfsdk:"max_txn_ops"`
+	Lock                  types.Object `tfsdk:"lock"`
+}
+
+// lockModel is the provider's lock argument.
+type providerLockModel struct {
+	Key      types.String `tfsdk:"key"`
+	Revision types.Int64  `tfsdk:"revision"`
 }
 
 func (p *etcdProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -110,6 +121,23 @@ func providerSchema() schema.Schema {
 					"`etcd_prefix` writes larger changes in several transactions of this size. Defaults to %d.", DefaultMaxTxnOps, DefaultMaxTxnOps),
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
+			"lock": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Fence every write of this provider configuration with a lock held by `ephemeral \"etcd_lock\"`: " +
+					"set it to `{ key = ephemeral.etcd_lock.<name>.key, revision = ephemeral.etcd_lock.<name>.revision }`. " +
+					"Each put, delete and transaction then also checks, in the same etcd transaction, that the lock's owner key still exists with that revision, " +
+					"and fails with \"lock lost\" (writing nothing) when it does not. Lease and access-control changes are not fenced. See `etcd_lock` for the pattern.",
+				Attributes: map[string]schema.Attribute{
+					"key": schema.StringAttribute{
+						Required:            true,
+						MarkdownDescription: "The lock owner key (`ephemeral.etcd_lock.<name>.key`).",
+					},
+					"revision": schema.Int64Attribute{
+						Required:            true,
+						MarkdownDescription: "Its create revision (`ephemeral.etcd_lock.<name>.revision`).",
+					},
+				},
+			},
 		},
 	}
 }
@@ -165,7 +193,23 @@ func (p *etcdProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		data.err = err
 		return
 	}
+	if fence := m.fence(ctx, &resp.Diagnostics); fence != nil {
+		client = client.WithFence(*fence)
+	}
 	data.client, data.maxTxnOps = client, maxOps
+}
+
+// fence returns the lock that fences this provider's writes, if any.
+func (m providerModel) fence(ctx context.Context, diags *diag.Diagnostics) *etcdclient.Fence {
+	if m.Lock.IsNull() {
+		return nil
+	}
+	var l providerLockModel
+	diags.Append(m.Lock.As(ctx, &l, basetypes.ObjectAsOptions{})...)
+	if l.Key.IsUnknown() || l.Revision.IsUnknown() {
+		return nil
+	}
+	return &etcdclient.Fence{Key: l.Key.ValueString(), Revision: l.Revision.ValueInt64()}
 }
 
 func (m providerModel) known() bool {
@@ -173,7 +217,7 @@ func (m providerModel) known() bool {
 		!m.CACert.IsUnknown() && !m.ClientCert.IsUnknown() && !m.ClientKey.IsUnknown() &&
 		!m.CACertFile.IsUnknown() && !m.ClientCertFile.IsUnknown() && !m.ClientKeyFile.IsUnknown() &&
 		!m.InsecureSkipTLSVerify.IsUnknown() && !m.TLSServerName.IsUnknown() &&
-		!m.DialTimeout.IsUnknown() && !m.RequestTimeout.IsUnknown() && !m.MaxTxnOps.IsUnknown()
+		!m.DialTimeout.IsUnknown() && !m.RequestTimeout.IsUnknown() && !m.MaxTxnOps.IsUnknown() && !m.Lock.IsUnknown()
 }
 
 func (p *etcdProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -182,6 +226,10 @@ func (p *etcdProvider) Resources(_ context.Context) []func() resource.Resource {
 
 func (p *etcdProvider) Functions(_ context.Context) []func() function.Function {
 	return []func() function.Function{NewPrefixRangeEndFunction, NewKeyTreeFunction, NewLeaseIDHexFunction}
+}
+
+func (p *etcdProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{NewLockEphemeral}
 }
 
 func (p *etcdProvider) DataSources(_ context.Context) []func() datasource.DataSource {
