@@ -30,7 +30,9 @@ var (
 const defaultLockTTL = 60
 
 // NewLockEphemeral returns the etcd_lock ephemeral resource.
-func NewLockEphemeral() ephemeral.EphemeralResource { return &lockEphemeral{held: map[string]*etcdclient.Lock{}} }
+func NewLockEphemeral() ephemeral.EphemeralResource {
+	return &lockEphemeral{held: map[string]*etcdclient.Lock{}}
+}
 
 type lockEphemeral struct {
 	data *ProviderData
