@@ -124,7 +124,9 @@ func TestAccProvider_unreachableEndpoint(t *testing.T) {
 			ExpectError: regexp.MustCompile(`(?s)no answer from endpoints\s+` + regexp.QuoteMeta(addr)),
 		}},
 	})
-	if took := time.Since(start); took > 30*time.Second {
+	took := time.Since(start)
+	t.Logf("unreachable endpoint: the test case (plan and its checks) failed after %v", took.Round(10*time.Millisecond))
+	if took > 30*time.Second {
 		t.Fatalf("the plan took %v to fail; want about dial_timeout + request_timeout", took)
 	}
 }
