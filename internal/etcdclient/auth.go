@@ -95,7 +95,7 @@ func (c *Client) authCall(ctx context.Context, op, subject string, call func(con
 
 // CreateUser adds a user that authenticates with password.
 func (c *Client) CreateUser(ctx context.Context, name, password string) error {
-	return c.authCall(ctx, "create user", userSubject(name), func(ctx context.Context) error {
+	return c.authCall(ctx, "create", userSubject(name), func(ctx context.Context) error {
 		_, err := c.raw.UserAdd(ctx, name, password)
 		return err
 	})
@@ -104,7 +104,7 @@ func (c *Client) CreateUser(ctx context.Context, name, password string) error {
 // CreateUserWithoutPassword adds a user that can only authenticate with a
 // client certificate whose common name is the user's name (etcd 3.5+).
 func (c *Client) CreateUserWithoutPassword(ctx context.Context, name string) error {
-	return c.authCall(ctx, "create user", userSubject(name), func(ctx context.Context) error {
+	return c.authCall(ctx, "create", userSubject(name), func(ctx context.Context) error {
 		_, err := c.raw.UserAddWithOptions(ctx, name, "", &clientv3.UserAddOptions{NoPassword: true})
 		return err
 	})
@@ -112,7 +112,7 @@ func (c *Client) CreateUserWithoutPassword(ctx context.Context, name string) err
 
 // DeleteUser removes a user.
 func (c *Client) DeleteUser(ctx context.Context, name string) error {
-	return c.authCall(ctx, "delete user", userSubject(name), func(ctx context.Context) error {
+	return c.authCall(ctx, "delete", userSubject(name), func(ctx context.Context) error {
 		_, err := c.raw.UserDelete(ctx, name)
 		return err
 	})
@@ -120,7 +120,7 @@ func (c *Client) DeleteUser(ctx context.Context, name string) error {
 
 // ChangePassword sets a user's password.
 func (c *Client) ChangePassword(ctx context.Context, name, password string) error {
-	return c.authCall(ctx, "change password", userSubject(name), func(ctx context.Context) error {
+	return c.authCall(ctx, "change password of", userSubject(name), func(ctx context.Context) error {
 		_, err := c.raw.UserChangePassword(ctx, name, password)
 		return err
 	})
@@ -128,7 +128,7 @@ func (c *Client) ChangePassword(ctx context.Context, name, password string) erro
 
 // GrantRole gives a user a role.
 func (c *Client) GrantRole(ctx context.Context, user, role string) error {
-	return c.authCall(ctx, "grant role", fmt.Sprintf("%s to %s", roleSubject(role), userSubject(user)), func(ctx context.Context) error {
+	return c.authCall(ctx, "grant", fmt.Sprintf("%s to %s", roleSubject(role), userSubject(user)), func(ctx context.Context) error {
 		_, err := c.raw.UserGrantRole(ctx, user, role)
 		return err
 	})
@@ -136,7 +136,7 @@ func (c *Client) GrantRole(ctx context.Context, user, role string) error {
 
 // RevokeRole takes a role from a user.
 func (c *Client) RevokeRole(ctx context.Context, user, role string) error {
-	return c.authCall(ctx, "revoke role", fmt.Sprintf("%s from %s", roleSubject(role), userSubject(user)), func(ctx context.Context) error {
+	return c.authCall(ctx, "revoke", fmt.Sprintf("%s from %s", roleSubject(role), userSubject(user)), func(ctx context.Context) error {
 		_, err := c.raw.UserRevokeRole(ctx, user, role)
 		return err
 	})
@@ -145,7 +145,7 @@ func (c *Client) RevokeRole(ctx context.Context, user, role string) error {
 // GetUser returns a user and its roles (sorted), or ErrUserNotFound.
 func (c *Client) GetUser(ctx context.Context, name string) (*User, error) {
 	u := &User{Name: name}
-	err := c.authCall(ctx, "get user", userSubject(name), func(ctx context.Context) error {
+	err := c.authCall(ctx, "get", userSubject(name), func(ctx context.Context) error {
 		resp, err := c.raw.UserGet(ctx, name)
 		if err == nil {
 			u.Roles = append([]string(nil), resp.Roles...)
@@ -175,7 +175,7 @@ func (c *Client) ListUsers(ctx context.Context) ([]string, error) {
 
 // CreateRole adds a role without permissions.
 func (c *Client) CreateRole(ctx context.Context, name string) error {
-	return c.authCall(ctx, "create role", roleSubject(name), func(ctx context.Context) error {
+	return c.authCall(ctx, "create", roleSubject(name), func(ctx context.Context) error {
 		_, err := c.raw.RoleAdd(ctx, name)
 		return err
 	})
@@ -183,7 +183,7 @@ func (c *Client) CreateRole(ctx context.Context, name string) error {
 
 // DeleteRole removes a role; users that had it lose it.
 func (c *Client) DeleteRole(ctx context.Context, name string) error {
-	return c.authCall(ctx, "delete role", roleSubject(name), func(ctx context.Context) error {
+	return c.authCall(ctx, "delete", roleSubject(name), func(ctx context.Context) error {
 		_, err := c.raw.RoleDelete(ctx, name)
 		return err
 	})
@@ -192,7 +192,7 @@ func (c *Client) DeleteRole(ctx context.Context, name string) error {
 // GrantPermission lets role do perm on [key, rangeEnd). Granting the same
 // key and range end again replaces the permission type.
 func (c *Client) GrantPermission(ctx context.Context, role, key, rangeEnd string, perm PermissionType) error {
-	subject := fmt.Sprintf("%s on %s", roleSubject(role), rangeSubject(key, rangeEnd))
+	subject := fmt.Sprintf("to %s on %s", roleSubject(role), rangeSubject(key, rangeEnd))
 	return c.authCall(ctx, "grant permission", subject, func(ctx context.Context) error {
 		_, err := c.raw.RoleGrantPermission(ctx, role, key, rangeEnd, perm.pb())
 		return err
@@ -201,7 +201,7 @@ func (c *Client) GrantPermission(ctx context.Context, role, key, rangeEnd string
 
 // RevokePermission removes the permission of role on exactly [key, rangeEnd).
 func (c *Client) RevokePermission(ctx context.Context, role, key, rangeEnd string) error {
-	subject := fmt.Sprintf("%s on %s", roleSubject(role), rangeSubject(key, rangeEnd))
+	subject := fmt.Sprintf("of %s on %s", roleSubject(role), rangeSubject(key, rangeEnd))
 	return c.authCall(ctx, "revoke permission", subject, func(ctx context.Context) error {
 		_, err := c.raw.RoleRevokePermission(ctx, role, key, rangeEnd)
 		return err
@@ -211,7 +211,7 @@ func (c *Client) RevokePermission(ctx context.Context, role, key, rangeEnd strin
 // GetRole returns a role and its permissions, or ErrRoleNotFound.
 func (c *Client) GetRole(ctx context.Context, name string) (*Role, error) {
 	r := &Role{Name: name}
-	err := c.authCall(ctx, "get role", roleSubject(name), func(ctx context.Context) error {
+	err := c.authCall(ctx, "get", roleSubject(name), func(ctx context.Context) error {
 		resp, err := c.raw.RoleGet(ctx, name)
 		if err != nil {
 			return err
@@ -292,23 +292,26 @@ func (c *Client) AuthStatus(ctx context.Context) (*AuthStatus, error) {
 // instead), and the version it runs, as the first endpoint that answers
 // reports it.
 func (c *Client) SupportsNoPassword(ctx context.Context) (bool, string, error) {
-	var version string
-	err := c.authCall(ctx, "server version", "of endpoints "+strings.Join(c.cfg.Endpoints, ","), func(ctx context.Context) error {
-		var last error
-		for _, ep := range c.cfg.Endpoints {
+	var last error
+	for _, ep := range c.cfg.Endpoints {
+		if err := c.dialable(ep); err != nil {
+			last = err
+			continue
+		}
+		var version string
+		err := c.authCall(ctx, "server version", "of endpoint "+ep, func(ctx context.Context) error {
 			st, err := c.raw.Status(ctx, ep)
 			if err == nil {
 				version = st.Version
-				return nil
 			}
-			last = err
+			return err
+		})
+		if err == nil {
+			return versionAtLeast(version, 3, 5), version, nil
 		}
-		return last
-	})
-	if err != nil {
-		return false, "", err
+		last = err
 	}
-	return versionAtLeast(version, 3, 5), version, nil
+	return false, "", last
 }
 
 // versionAtLeast reports whether a version such as "3.5.12" is at least

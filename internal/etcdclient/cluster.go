@@ -139,15 +139,23 @@ func (c *Client) probeMember(ctx context.Context, m *MemberStatus) {
 // dialable fails fast when nothing listens at the endpoint, where a gRPC
 // call would retry until its deadline.
 func (c *Client) dialable(ep string) error {
-	u, err := url.Parse(ep)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil // let the gRPC call judge it
+	host := ep
+	if u, perr := url.Parse(ep); perr == nil && u.Host != "" {
+		host = u.Host
 	}
-	conn, err := net.DialTimeout("tcp", u.Host, c.cfg.DialTimeout)
+	if !hasPort(host) {
+		return nil // a unix socket or a host without port: let the gRPC call judge it
+	}
+	conn, err := net.DialTimeout("tcp", host, c.cfg.DialTimeout)
 	if err != nil {
-		return fmt.Errorf("cannot connect to %s: %v", ep, err)
+		return fmt.Errorf("cannot connect to %s: %w", ep, err)
 	}
 	return conn.Close()
+}
+
+func hasPort(hostPort string) bool {
+	_, _, err := net.SplitHostPort(hostPort)
+	return err == nil
 }
 
 // HealthCheck makes a quorum read through each configured endpoint, in
@@ -174,6 +182,10 @@ func (c *Client) HealthCheck(ctx context.Context) ([]EndpointHealth, error) {
 
 func (c *Client) checkEndpoint(ctx context.Context, ep string) EndpointHealth {
 	h := EndpointHealth{Endpoint: ep}
+	if err := c.dialable(ep); err != nil {
+		h.Error = err.Error()
+		return h
+	}
 	single, err := c.cloneFor(ep)
 	if err != nil {
 		h.Error = err.Error()

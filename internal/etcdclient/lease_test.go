@@ -189,7 +189,7 @@ func TestParseLeaseID(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]etcdclient.LeaseID{
 		"123":                 123,
-		" 42\n":               42,
+		" 42\n":               42, //nolint:gocritic // whitespace around the ID is trimmed on purpose
 		"7b":                  0x7b,
 		"0x7b":                0x7b,
 		"0X7B":                0x7b,

@@ -88,7 +88,7 @@ func clientCertificate(t *TLSConfig) (*tls.Certificate, error) {
 	cert, err := tls.X509KeyPair(certPEM, keyPEM)
 	if err != nil {
 		// The underlying message never includes key material.
-		return nil, fmt.Errorf("TLS client certificate and key: %v", err)
+		return nil, fmt.Errorf("TLS client certificate and key: %w", err)
 	}
 	return &cert, nil
 }
@@ -102,7 +102,7 @@ func pemSource(what, file string, pem []byte) ([]byte, error) {
 	case file != "":
 		data, err := os.ReadFile(file)
 		if err != nil {
-			return nil, fmt.Errorf("TLS %s file: %v", what, err)
+			return nil, fmt.Errorf("TLS %s file: %w", what, err)
 		}
 		if len(data) == 0 {
 			return nil, fmt.Errorf("TLS %s file %q is empty", what, file)

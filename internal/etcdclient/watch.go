@@ -60,28 +60,29 @@ func (w *Watch) Err() error {
 
 // Watch calls cb for every change of key from now on.
 func (c *Client) Watch(ctx context.Context, key string, cb func(WatchEvent)) (*Watch, error) {
-	return c.startWatch(ctx, "watch", keySubject(key), key, cb)
+	return c.startWatch(ctx, keySubject(key), key, cb)
 }
 
 // WatchPrefix calls cb for every change of a key starting with prefix.
 func (c *Client) WatchPrefix(ctx context.Context, prefix string, cb func(WatchEvent)) (*Watch, error) {
-	return c.startWatch(ctx, "watch", prefixSubject(prefix), prefix, cb, clientv3.WithPrefix())
+	return c.startWatch(ctx, prefixSubject(prefix), prefix, cb, clientv3.WithPrefix())
 }
 
 // WatchFromRevision replays the changes of key since revision rev, then goes
 // on with new ones. A compacted rev stops the watch with ErrCompacted.
 func (c *Client) WatchFromRevision(ctx context.Context, key string, rev int64, cb func(WatchEvent)) (*Watch, error) {
-	return c.startWatch(ctx, "watch", fmt.Sprintf("%s from revision %d", keySubject(key), rev), key, cb, clientv3.WithRev(rev))
+	return c.startWatch(ctx, fmt.Sprintf("%s from revision %d", keySubject(key), rev), key, cb, clientv3.WithRev(rev))
 }
 
 // WatchPrefixFromRevision is WatchFromRevision for every key under prefix.
 func (c *Client) WatchPrefixFromRevision(ctx context.Context, prefix string, rev int64, cb func(WatchEvent)) (*Watch, error) {
-	return c.startWatch(ctx, "watch", fmt.Sprintf("%s from revision %d", prefixSubject(prefix), rev), prefix, cb, clientv3.WithPrefix(), clientv3.WithRev(rev))
+	return c.startWatch(ctx, fmt.Sprintf("%s from revision %d", prefixSubject(prefix), rev), prefix, cb, clientv3.WithPrefix(), clientv3.WithRev(rev))
 }
 
 // startWatch returns once etcd has confirmed the watch, so no change made
 // after the call returns can be missed.
-func (c *Client) startWatch(ctx context.Context, op, subject, key string, cb func(WatchEvent), opts ...clientv3.OpOption) (*Watch, error) {
+func (c *Client) startWatch(ctx context.Context, subject, key string, cb func(WatchEvent), opts ...clientv3.OpOption) (*Watch, error) {
+	const op = "watch"
 	ctx, cancel := context.WithCancel(ctx)
 	// RequireLeader makes the watch fail instead of hanging on a member cut
 	// off from the cluster.

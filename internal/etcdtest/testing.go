@@ -16,7 +16,7 @@ import (
 const (
 	EnvEndpoints = "ETCD_TEST_ENDPOINTS" // comma-separated
 	EnvUser      = "ETCD_TEST_USER"
-	EnvPassword  = "ETCD_TEST_PASSWORD"
+	EnvPassword  = "ETCD_TEST_PASSWORD" //nolint:gosec // the name of a variable, not a credential
 )
 
 // New starts a single-member server for one test and stops it when the test

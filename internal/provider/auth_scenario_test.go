@@ -348,7 +348,7 @@ func authExpectLogin(e *testEtcd, user, password string, ok bool) resource.TestC
 		err := authLogin(e, user, password)
 		switch {
 		case ok && err != nil:
-			return fmt.Errorf("user %q cannot log in with password %q: %v", user, password, err)
+			return fmt.Errorf("user %q cannot log in with password %q: %w", user, password, err)
 		case !ok && err == nil:
 			return fmt.Errorf("user %q can log in with password %q", user, password)
 		}

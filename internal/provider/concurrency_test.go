@@ -75,7 +75,7 @@ func TestAccConcurrency_tenDisjointPrefixes(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			if out, err := w.apply(); err != nil {
-				errs[i] = fmt.Errorf("apply %d: %v\n%s", i, err, out)
+				errs[i] = fmt.Errorf("apply %d: %w\n%s", i, err, out)
 			}
 		}()
 	}

@@ -58,7 +58,7 @@ func parseKeysJSON(s string) (map[string]string, error) {
 	var m map[string]string
 	dec := json.NewDecoder(strings.NewReader(s))
 	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("keys_json must be a JSON object whose values are all strings, such as {\"db/host\": \"10.0.0.1\"}: %v", err)
+		return nil, fmt.Errorf("keys_json must be a JSON object whose values are all strings, such as {\"db/host\": \"10.0.0.1\"}: %w", err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("keys_json must hold exactly one JSON object; there is more after it")

@@ -51,7 +51,7 @@ func TestAccLease_lifecycle(t *testing.T) {
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy: func(s *terraform.State) error {
 			if _, err := e.client.GetLeaseInfo(context.Background(), granted); !errors.Is(err, etcdclient.ErrLeaseNotFound) {
-				return fmt.Errorf("lease %d still exists after destroy (err=%v)", granted, err)
+				return fmt.Errorf("lease %d still exists after destroy (err=%w)", granted, err)
 			}
 			return e.expectValue(t, e.prefix+"attached", "<missing>")(s)
 		},

@@ -392,7 +392,7 @@ func checkPrefixEmpty(ctx context.Context, c *etcdclient.Client, prefix string) 
 		names[i] = fmt.Sprintf("%q", kv.Key)
 	}
 	return fmt.Errorf("the prefix %q already holds keys (%s%s), and an exclusive etcd_prefix would own them. "+
-		"To manage what is there, import it:\n  terraform import <address> %s\nor set exclusive = false to manage only the listed keys.",
+		"To manage what is there, import it:\n  terraform import <address> %s\nor set exclusive = false to manage only the listed keys",
 		prefix, strings.Join(names, ", "), moreSuffix(len(existing), 5), prefix)
 }
 

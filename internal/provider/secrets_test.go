@@ -101,8 +101,7 @@ resource "etcd_user" "legacy" {
 }
 `, s.Endpoints[0], s.TLS.CAPEM, s.TLS.ClientCertPEM)
 	w := pluginWorkdir(t, hcl)
-	base := w.env
-	w.env = append(base, "TF_VAR_root_password="+etcdtest.RootPassword, "TF_VAR_client_key="+string(s.TLS.ClientKeyPEM),
+	w.env = append(w.env, "TF_VAR_root_password="+etcdtest.RootPassword, "TF_VAR_client_key="+string(s.TLS.ClientKeyPEM),
 		"TF_VAR_app_password="+appPassword, "TF_VAR_legacy_password="+legacyPassword)
 	var outputs bytes.Buffer
 	outputs.WriteString(w.mustRun("plan", "-out=saved.tfplan", "-input=false", "-no-color"))

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -115,7 +116,8 @@ func (w *workdir) planChanges() bool {
 	if err == nil {
 		return false
 	}
-	if exit, ok := err.(*exec.ExitError); ok && exit.ExitCode() == 2 {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && exit.ExitCode() == 2 {
 		return true
 	}
 	w.t.Fatalf("tofu plan: %v\n%s", err, out)

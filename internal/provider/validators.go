@@ -94,7 +94,7 @@ func checkPEM(data []byte, kind pemKind) error {
 		return fmt.Errorf("the PEM block is a %q, not a CERTIFICATE", block.Type)
 	}
 	if _, err := x509.ParseCertificate(block.Bytes); err != nil {
-		return fmt.Errorf("the certificate cannot be parsed: %v", err)
+		return fmt.Errorf("the certificate cannot be parsed: %w", err)
 	}
 	return nil
 }
