@@ -126,7 +126,7 @@ func providerSchema() schema.Schema {
 				MarkdownDescription: "Fence every write of this provider configuration with a lock held by `ephemeral \"etcd_lock\"`: " +
 					"set it to `{ key = ephemeral.etcd_lock.<name>.key, revision = ephemeral.etcd_lock.<name>.revision }`. " +
 					"Each put, delete and transaction then also checks, in the same etcd transaction, that the lock's owner key still exists with that revision, " +
-					"and fails with \"lock lost\" (writing nothing) when it does not. Lease and access-control changes are not fenced. See `etcd_lock` for the pattern.",
+					"and fails with \"the lock fencing this client is no longer held\" (writing nothing) when it does not. Lease and access-control changes are not fenced. See `etcd_lock` for the pattern.",
 				Attributes: map[string]schema.Attribute{
 					"key": schema.StringAttribute{
 						Required:            true,

@@ -1,0 +1,330 @@
+// Package bench times the provider through the real tofu binary. It builds
+// the provider, the no-I/O floor provider (./floorprovider) and etcd-dev,
+// starts etcd on a free loopback port, writes each scenario as
+// main.tf.json, runs its cycle (apply, no-op plan, a 1 % update, destroy)
+// several times through dev_overrides, against the provider and against
+// the floor, and prints a Markdown report for BENCHMARKS.md.
+//
+// `make bench` runs it (./cmd/bench); TestBenchSmoke runs a 1,000-key pass
+// of it in `make test`, so it cannot rot.
+package bench
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Options says what to measure and where the tools are.
+type Options struct {
+	Scenarios []Scenario
+	Runs      int  // cycles of each scenario (default 3)
+	Floor     bool // also run each scenario against the floor provider
+	// BinDir receives the provider and etcd-dev builds (default <module>/.bin).
+	BinDir string
+	// Tofu is the tofu (or terraform) binary (default <module>/.bin/tofu).
+	Tofu string
+	// CPUProfileDir, when set, makes the provider write CPU profiles to
+	// CPUProfileDir/<scenario>/cpu-PID.pprof (see cpuprofile.go), and
+	// OpenTofu its own to tofu-<command>-<time>.pprof beside them.
+	CPUProfileDir string
+	// HCL writes the configurations in native syntax (main.tf) instead of
+	// JSON syntax (main.tf.json).
+	HCL bool
+	// Env is extra KEY=VALUE settings for tofu and so for the providers,
+	// such as TF_LOG_SDK=off.
+	Env []string
+	// Command is how the run was started, for the report.
+	Command string
+	// Log receives progress lines; nil discards them.
+	Log io.Writer
+}
+
+// Sample is one tofu command, timed.
+type Sample struct {
+	Wall     float64 // seconds
+	Core     float64 // CPU seconds of tofu itself (Terraform core)
+	Provider float64 // CPU seconds of the provider processes tofu started
+	Etcd     float64 // CPU seconds etcd used meanwhile
+	PeakRSS  int64   // bytes: the highest VmHWM among the provider processes
+}
+
+// Row is one phase of one scenario: its samples against the provider and
+// against the floor.
+type Row struct {
+	Scenario Scenario
+	Phase    string
+	Samples  []Sample
+	Floor    []Sample
+}
+
+type runner struct {
+	opts       Options
+	work       string
+	cliConfigs map[bool]string // floor? → CLI configuration file
+	endpoint   string
+	etcd       *exec.Cmd
+	report     *Report
+}
+
+// Run builds everything, measures opts.Scenarios and returns the report.
+func Run(ctx context.Context, opts Options) (rep *Report, err error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return nil, err
+	}
+	if opts.Runs < 1 {
+		opts.Runs = 3
+	}
+	if opts.BinDir == "" {
+		opts.BinDir = filepath.Join(root, ".bin")
+	}
+	if opts.Tofu == "" {
+		opts.Tofu = filepath.Join(root, ".bin", "tofu")
+	}
+	if opts.Log == nil {
+		opts.Log = io.Discard
+	}
+	work, err := os.MkdirTemp("", "etcd-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = os.RemoveAll(work) }()
+	r := &runner{opts: opts, work: work, report: newReport(opts)}
+	if err := r.setUp(ctx, root); err != nil {
+		return nil, err
+	}
+	defer r.stopEtcd()
+	for _, s := range opts.Scenarios {
+		if err := r.measure(ctx, s); err != nil {
+			return nil, fmt.Errorf("%s: %w", s, err)
+		}
+	}
+	r.report.finish()
+	return r.report, nil
+}
+
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", errors.New("run the benchmarks inside the provider's module")
+	}
+	return filepath.Dir(gomod), nil
+}
+
+// setUp builds the binaries, starts etcd and writes the two CLI
+// configurations: one overriding the provider with our build, one with the
+// floor.
+func (r *runner) setUp(ctx context.Context, root string) error {
+	floorDir := filepath.Join(r.work, "floor")
+	builds := [][2]string{
+		{filepath.Join(r.opts.BinDir, "terraform-provider-etcd"), "."},
+		{filepath.Join(r.opts.BinDir, "etcd-dev"), "./cmd/etcd-dev"},
+		{filepath.Join(floorDir, "terraform-provider-etcd"), "./internal/bench/floorprovider"},
+	}
+	for _, b := range builds {
+		fmt.Fprintf(r.opts.Log, "go build -o %s %s\n", b[0], b[1])
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", b[0], b[1])
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("go build %s: %w\n%s", b[1], err, out)
+		}
+	}
+	r.cliConfigs = map[bool]string{}
+	for floor, dir := range map[bool]string{false: r.opts.BinDir, true: floorDir} {
+		path := filepath.Join(r.work, fmt.Sprintf("cli-floor-%t.tfrc", floor))
+		cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
+			"registry.opentofu.org/terraform-etcd/etcd", dir, "registry.terraform.io/terraform-etcd/etcd", dir)
+		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+			return err
+		}
+		r.cliConfigs[floor] = path
+	}
+	version := exec.CommandContext(ctx, r.opts.Tofu, "version")
+	version.Env = r.env(false)
+	out, err := version.Output()
+	if err != nil {
+		return fmt.Errorf("%s version: %w (make tofu builds it)", r.opts.Tofu, err)
+	}
+	r.report.Tofu, _, _ = strings.Cut(string(out), "\n")
+	return r.startEtcd(ctx)
+}
+
+func (r *runner) startEtcd(ctx context.Context) error {
+	endpointFile := filepath.Join(r.work, "endpoint")
+	r.etcd = exec.Command(filepath.Join(r.opts.BinDir, "etcd-dev"), "-addr", "auto", "-endpoint-file", endpointFile)
+	if err := r.etcd.Start(); err != nil {
+		return err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- r.etcd.Wait() }()
+	for {
+		if b, err := os.ReadFile(endpointFile); err == nil && len(bytes.TrimSpace(b)) > 0 {
+			r.endpoint = string(bytes.TrimSpace(b))
+			fmt.Fprintf(r.opts.Log, "etcd-dev serves %s (pid %d)\n", r.endpoint, r.etcd.Process.Pid)
+			return nil
+		}
+		select {
+		case err := <-exited:
+			return fmt.Errorf("etcd-dev exited before serving: %w", err)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func (r *runner) stopEtcd() {
+	if r.etcd == nil || r.etcd.Process == nil {
+		return
+	}
+	_ = r.etcd.Process.Signal(syscall.SIGTERM)
+	for range 50 {
+		if _, _, alive := procStat(r.etcd.Process.Pid); !alive {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	_ = r.etcd.Process.Kill()
+}
+
+// measure runs a scenario's cycle opts.Runs times, alternating provider and
+// floor so that a change of machine load affects both alike.
+func (r *runner) measure(ctx context.Context, s Scenario) error {
+	variants := []bool{false}
+	if r.opts.Floor && s.hasFloor() {
+		variants = append(variants, true)
+	}
+	for run := 1; run <= r.opts.Runs; run++ {
+		for _, floor := range variants {
+			if err := r.cycle(ctx, s, run, floor); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// cycle runs the scenario once from nothing back to nothing in a working
+// directory of its own, under a prefix of its own.
+func (r *runner) cycle(ctx context.Context, s Scenario, run int, floor bool) error {
+	name := map[bool]string{false: "provider", true: "floor"}[floor]
+	dir, err := os.MkdirTemp(r.work, s.slug()+"-")
+	if err != nil {
+		return err
+	}
+	defer func() { _ = os.RemoveAll(dir) }()
+	prefix := fmt.Sprintf("/bench/%s/%s-%d/", s.slug(), name, run)
+	for _, st := range s.steps() {
+		if st.config != nil {
+			if err := r.writeFiles(dir, s, prefix, *st.config); err != nil {
+				return err
+			}
+		}
+		sample, err := r.tofu(ctx, dir, s, floor, st.command)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(r.opts.Log, "%s run %d/%d %s: %s %.2fs (CPU core %.2fs, provider %.2fs, etcd %.2fs; provider peak RSS %s)\n",
+			s, run, r.opts.Runs, name, cmp.Or(st.phase, "set-up "+st.command[0]), sample.Wall, sample.Core, sample.Provider, sample.Etcd, megabytes(sample.PeakRSS))
+		if st.phase != "" {
+			r.report.add(s, st.phase, floor, sample)
+		}
+	}
+	return nil
+}
+
+func (r *runner) writeFiles(dir string, s Scenario, prefix string, c configChange) error {
+	files, err := s.files(prefix, c, r.opts.HCL)
+	if err != nil {
+		return err
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), content, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tofu runs one command in dir and measures it.
+func (r *runner) tofu(ctx context.Context, dir string, s Scenario, floor bool, command []string) (Sample, error) {
+	cmd := exec.CommandContext(ctx, r.opts.Tofu, append(command, "-input=false", "-no-color")...)
+	cmd.Dir = dir
+	cmd.Env = r.env(floor)
+	if r.opts.CPUProfileDir != "" && !floor {
+		dir := filepath.Join(r.opts.CPUProfileDir, s.slug())
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return Sample{}, err
+		}
+		cmd.Env = append(cmd.Env, "TF_ETCD_CPUPROFILE="+dir, // the provider, see cpuprofile.go
+			fmt.Sprintf("TOFU_CPU_PROFILE=%s/tofu-%s-%d.pprof", dir, command[0], time.Now().UnixNano())) // Terraform core
+	}
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) } // let tofu stop its providers
+	cmd.WaitDelay = 30 * time.Second
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	_, etcdBefore, _ := procStat(r.etcd.Process.Pid)
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return Sample{}, err
+	}
+	children := watchChildren(cmd.Process.Pid, 50*time.Millisecond)
+	err := cmd.Wait()
+	wall := time.Since(start).Seconds()
+	providerCPU, peak := children.finish()
+	_, etcdAfter, _ := procStat(r.etcd.Process.Pid)
+	if err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) && exit.ExitCode() == 2 && command[0] == "plan" {
+			err = errors.New("the no-op plan proposes changes")
+		}
+		return Sample{}, fmt.Errorf("tofu %s: %w\n%s", strings.Join(command, " "), err, tail(out.String(), 4000))
+	}
+	total := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime() // includes the reaped providers
+	return Sample{
+		Wall:     wall,
+		Core:     max(total.Seconds()-providerCPU, 0),
+		Provider: providerCPU,
+		Etcd:     etcdAfter - etcdBefore,
+		PeakRSS:  peak,
+	}, nil
+}
+
+// env is the environment of tofu: the process environment without any
+// TF_ or ETCDCTL_ setting, plus the CLI configuration, etcd's endpoint and
+// Options.Env.
+func (r *runner) env(floor bool) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "ETCDCTL_") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env,
+		"TF_CLI_CONFIG_FILE="+r.cliConfigs[floor],
+		"TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1",
+		"ETCDCTL_ENDPOINTS="+r.endpoint,
+	)
+	return append(env, r.opts.Env...)
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "..." + s[len(s)-n:]
+}

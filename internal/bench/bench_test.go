@@ -1,0 +1,78 @@
+package bench
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseScenarios(t *testing.T) {
+	got, err := ParseScenarios(DefaultScenarios)
+	if err != nil || len(got) != 7 || got[4] != (Scenario{KeysJSON, 100000}) {
+		t.Fatalf("ParseScenarios(default) = %v, %v", got, err)
+	}
+	for _, bad := range []string{"keys", "keys=0", "keys=x", "map=10"} {
+		if _, err := ParseScenarios(bad); err == nil {
+			t.Errorf("ParseScenarios(%q) accepted it", bad)
+		}
+	}
+	if s := (Scenario{KeysJSON, 100000}).String(); s != "`etcd_prefix.keys_json`, 100,000 keys" {
+		t.Errorf("String() = %q", s)
+	}
+}
+
+// TestBenchSmoke is `make bench` at 1,000 keys and one run, so that the
+// benchmark program keeps working: every scenario kind, the floor, the
+// provider's CPU profile, the report and the target checks.
+func TestBenchSmoke(t *testing.T) {
+	profiles := t.TempDir()
+	rep := smoke(t, "keys=1000,keys_json=1000,etcd_key=50,data=1000", Options{Floor: true, CPUProfileDir: profiles, Command: "TestBenchSmoke"})
+	var md strings.Builder
+	rep.WriteMarkdown(&md)
+	t.Log("\n" + md.String())
+	for _, r := range rep.Rows {
+		if len(r.Samples) != 1 || r.Samples[0].Wall <= 0 || r.Samples[0].PeakRSS <= 0 {
+			t.Errorf("%s %s: samples %+v", r.Scenario, r.Phase, r.Samples)
+		}
+		if r.Scenario.hasFloor() && len(r.Floor) != 1 {
+			t.Errorf("%s %s: floor samples %+v", r.Scenario, r.Phase, r.Floor)
+		}
+	}
+	if cpu, _ := filepath.Glob(filepath.Join(profiles, "keys-1000", "cpu-*.pprof")); len(cpu) == 0 {
+		t.Error("the provider wrote no CPU profile (TF_ETCD_CPUPROFILE)")
+	}
+	for _, want := range []string{"| `etcd_prefix.keys`, 1,000 keys | apply |", "| `data.etcd_keys`, 1,000 keys | no-op plan + data source |", "OpenTofu"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}
+
+// The configurations in native syntax work too (small, without the floor).
+func TestBenchSmokeHCL(t *testing.T) {
+	smoke(t, "keys=100,keys_json=100,etcd_key=5,data=100", Options{HCL: true})
+}
+
+// smoke runs the scenarios in list once with opts and checks that every
+// kind gave its rows: four phases for each resource kind, two for data.
+func smoke(t *testing.T, list string, opts Options) *Report {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" || testing.Short() {
+		t.Skip("runs tofu: set TF_ACC=1 (make test does)")
+	}
+	scenarios, err := ParseScenarios(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Scenarios, opts.Runs, opts.BinDir = scenarios, 1, t.TempDir()
+	rep, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Rows) != 3*4+2 {
+		t.Fatalf("%d rows, want 14", len(rep.Rows))
+	}
+	return rep
+}
