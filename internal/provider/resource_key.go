@@ -54,7 +54,6 @@ func (r *keyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 }
 
 func keySchema() schema.Schema {
-	valueOneOf := stringvalidator.ExactlyOneOf(path.MatchRoot("value"), path.MatchRoot("value_base64"))
 	return schema.Schema{
 		MarkdownDescription: "One etcd key and its value. Creating fails if the key already exists (import it instead). " +
 			"Updates are guarded by the key's `mod_revision` from the last refresh, so a change made by someone else in between is never overwritten: the apply fails instead.",
@@ -68,12 +67,11 @@ func keySchema() schema.Schema {
 			"value": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "The value as text. May be empty. Exactly one of `value` and `value_base64` must be set.",
-				Validators:          []validator.String{valueOneOf},
 			},
 			"value_base64": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "The value as standard base64, for binary data (for example `filebase64(\"cert.der\")`).",
-				Validators:          []validator.String{valueOneOf, base64Validator{}},
+				Validators:          []validator.String{base64Validator{}},
 			},
 			"lease_id": schema.Int64Attribute{
 				Optional: true,
@@ -110,9 +108,23 @@ func (r *keyResource) Configure(_ context.Context, req resource.ConfigureRequest
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
+// ValidateConfig checks value / value_base64 itself rather than with
+// ExactlyOneOf validators: with hundreds of keys, the framework's path
+// matching for those was a visible share of every plan.
 func (r *keyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m keyModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	switch {
+	case !m.Value.IsNull() && !m.ValueBase64.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("value_base64"), "Conflicting attributes",
+			"value and value_base64 are both set: set exactly one (value for text, value_base64 for binary data).")
+	case m.Value.IsNull() && m.ValueBase64.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("value"), "Missing value",
+			"Set exactly one of value (text, may be empty) and value_base64 (binary data in base64).")
+	}
 	if resp.Diagnostics.HasError() || m.Key.IsUnknown() || m.Value.IsUnknown() || m.ValueBase64.IsUnknown() {
 		return
 	}

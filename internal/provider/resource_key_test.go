@@ -198,8 +198,8 @@ func TestAccKey_invalidConfig(t *testing.T) {
 	e := sharedEtcd(t)
 	big := strings.Repeat("x", maxRequestBytes)
 	cases := map[string]struct{ body, want string }{
-		"both values":   {`value = "a"` + "\n" + `value_base64 = "YQ=="`, `(?s)2 attributes specified when one \(and only one\) of \[value,value_base64\]`},
-		"no value":      {``, `(?s)No attribute specified when one \(and only one\) of`},
+		"both values":   {`value = "a"` + "\n" + `value_base64 = "YQ=="`, `(?s)Conflicting attributes.*value and value_base64 are both set`},
+		"no value":      {``, `(?s)Missing value.*Set exactly one of value`},
 		"bad base64":    {`value_base64 = "not base64!"`, `(?s)Invalid base64.*not standard base64`},
 		"empty key":     {`value = "a"`, `(?s)key.*at least 1`},
 		"value too big": {`value = "` + big + `"`, `(?s)Value too large.*1.5 MiB`},
