@@ -116,10 +116,11 @@ func TestAccProvider_unreachableEndpoint(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	_ = l.Close() // nothing listens there now
-	start := time.Now()
+	var start time.Time // set when the step starts: ParallelTest first waits for its turn
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{{
+			PreConfig:   func() { start = time.Now() },
 			Config:      readKeyConfig(`endpoints = ["`+addr+`"]`+"\n"+`dial_timeout = "1s"`+"\n"+`request_timeout = "2s"`, "/k"),
 			ExpectError: regexp.MustCompile(`(?s)no answer from endpoints\s+` + regexp.QuoteMeta(addr)),
 		}},
