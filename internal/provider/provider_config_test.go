@@ -115,7 +115,7 @@ func TestAccProvider_unreachableEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
-	_ = l.Close() // nothing listens there now
+	_ = l.Close()       // nothing listens there now
 	var start time.Time // set when the step starts: ParallelTest first waits for its turn
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
