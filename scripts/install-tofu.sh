@@ -30,4 +30,4 @@ chmod -R u+w "${src}"
 (cd "${src}" && GOFLAGS=-mod=mod go build -trimpath \
   -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" \
   -o "${tofu}" ./cmd/tofu)
-TF_CLI_CONFIG_FILE=/dev/null "${tofu}" version | head -n1
+TF_CLI_CONFIG_FILE=/dev/null "${tofu}" version | sed -n 1p

@@ -15,7 +15,8 @@ if ! command -v etcd >/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends etcd-server >/dev/null
 fi
-etcd --version | head -n1
+version="$(etcd --version 2>/dev/null | sed -n '1s/^etcd Version: //p')"
+echo "test-etcd34: etcd ${version}"
 
 work="$(mktemp -d)"
 pid=""
@@ -33,15 +34,18 @@ etcd --name deb34 --data-dir "${work}/data" \
   --listen-peer-urls "${peer}" --initial-advertise-peer-urls "${peer}" \
   --initial-cluster "deb34=${peer}" --log-level error >"${work}/etcd.log" 2>&1 &
 pid=$!
+ready=""
 for _ in $(seq 1 100); do
-  if "${root}/.bin/etcd-dev" get -endpoints "${client}" /nothing 2>&1 | grep -q "key not found"; then break; fi
+  probe="$("${root}/.bin/etcd-dev" get -endpoints "${client}" /nothing 2>&1 || true)"
+  case "${probe}" in *"key not found"*) ready=yes; break ;; esac
   sleep 0.1
 done
+[ -n "${ready}" ] || { echo "test-etcd34: etcd did not start:" >&2; cat "${work}/etcd.log" >&2; exit 1; }
 
 # The subset: every resource and data source whose tests run on a shared
 # etcd. Tests that need auth, TLS or several members start their own
 # embedded etcd and are covered by the main run.
 subset='TestAcc(Key_|Prefix_|Lease_|KeyDataSource|KeysDataSource|ClusterStatusDataSource_single|User_|Role_|RolePermission_|Provider_environmentFallback|Examples_providerAndDemo)'
-echo "test-etcd34: running ${subset} against etcd $(etcd --version | head -n1 | awk '{print $3}') at ${client}"
+echo "test-etcd34: running ${subset} against etcd ${version} at ${client}"
 cd "${root}"
 ETCD_TEST_ENDPOINTS="${client}" TF_ACC=1 go test ./internal/provider -count=1 -run "${subset}" -timeout 30m "$@"
