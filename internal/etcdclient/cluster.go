@@ -129,7 +129,7 @@ func (c *Client) probeMember(ctx context.Context, m *MemberStatus) {
 	m.RaftTerm, m.RaftIndex, m.Revision = st.RaftTerm, st.RaftIndex, st.Header.Revision
 	m.IsLeader = st.Leader == m.ID
 	m.Errors = append(m.Errors, st.Errors...)
-	h := c.checkEndpoint(ctx, ep)
+	h := c.quorumRead(ctx, ep) // dialable already checked above
 	m.Healthy = h.Healthy && len(st.Errors) == 0
 	if h.Error != "" {
 		m.Errors = append(m.Errors, h.Error)
@@ -181,11 +181,15 @@ func (c *Client) HealthCheck(ctx context.Context) ([]EndpointHealth, error) {
 }
 
 func (c *Client) checkEndpoint(ctx context.Context, ep string) EndpointHealth {
-	h := EndpointHealth{Endpoint: ep}
 	if err := c.dialable(ep); err != nil {
-		h.Error = err.Error()
-		return h
+		return EndpointHealth{Endpoint: ep, Error: err.Error()}
 	}
+	return c.quorumRead(ctx, ep)
+}
+
+// quorumRead makes a linearizable read through ep alone.
+func (c *Client) quorumRead(ctx context.Context, ep string) EndpointHealth {
+	h := EndpointHealth{Endpoint: ep}
 	single, err := c.cloneFor(ep)
 	if err != nil {
 		h.Error = err.Error()

@@ -136,19 +136,30 @@ func renewAt(ttl int64) time.Time {
 	return time.Now().Add(time.Duration(ttl) * time.Second / 3)
 }
 
-func (e *lockEphemeral) lockPrivate(ctx context.Context, get func(context.Context, string) ([]byte, error)) (lockPrivate, error) {
+// privateReader is the private data of an ephemeral resource request.
+type privateReader interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+func readLockPrivate(ctx context.Context, private privateReader) (lockPrivate, error) {
 	var p lockPrivate
-	raw, err := get(ctx, lockPrivateKey)
-	if err != nil {
-		return p, err
+	raw, diags := private.GetKey(ctx, lockPrivateKey)
+	if diags.HasError() {
+		return p, errors.New(diags[0].Detail())
+	}
+	if raw == nil {
+		return p, errors.New("no lock data")
 	}
 	return p, json.Unmarshal(raw, &p)
 }
 
 func (e *lockEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
-	p, err := e.lockPrivate(ctx, privateGetter(req.Private.GetKey))
 	client := e.data.clientOrDiag(&resp.Diagnostics)
-	if err != nil || client == nil {
+	if client == nil {
+		return
+	}
+	p, err := readLockPrivate(ctx, req.Private)
+	if err != nil {
 		resp.Diagnostics.AddError("Cannot renew etcd lock", fmt.Sprintf("The lock's private data is unreadable: %v", err))
 		return
 	}
@@ -162,7 +173,7 @@ func (e *lockEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, r
 }
 
 func (e *lockEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
-	p, err := e.lockPrivate(ctx, privateGetter(req.Private.GetKey))
+	p, err := readLockPrivate(ctx, req.Private)
 	client := e.data.clientOrDiag(&resp.Diagnostics)
 	if err != nil || client == nil {
 		return // nothing we can release; the lease expires on its own
@@ -179,20 +190,5 @@ func (e *lockEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest, r
 	if err != nil && !errors.Is(err, etcdclient.ErrLeaseNotFound) {
 		resp.Diagnostics.AddWarning("Cannot release etcd lock",
 			fmt.Sprintf("The lock owner key %q was not released (%v); it frees itself when its lease expires.", p.Key, err))
-	}
-}
-
-// privateGetter adapts the framework's private-data getter, whose
-// diagnostics become an error.
-func privateGetter(get func(context.Context, string) ([]byte, diag.Diagnostics)) func(context.Context, string) ([]byte, error) {
-	return func(ctx context.Context, key string) ([]byte, error) {
-		b, diags := get(ctx, key)
-		if diags.HasError() {
-			return nil, errors.New(diags[0].Detail())
-		}
-		if b == nil {
-			return nil, errors.New("no lock data")
-		}
-		return b, nil
 	}
 }

@@ -523,12 +523,11 @@ func identityPrefix(id *tfprotov6.ResourceIdentityData, diags *diagnostics) stri
 }
 
 // setKeys stores keys in whichever attribute the resource uses, keeping the
-// existing keys_json text when it already says the same.
+// existing keys_json text when it already says the same (s.Keys holds that
+// text's content, parsed when the state was decoded).
 func (s *prefixState) setKeys(keys map[string]string) {
-	if s.JSON {
-		if current, err := parseKeysJSON(s.KeysJSON); err != nil || !sameMap(current, keys) {
-			s.KeysJSON = canonicalKeysJSON(keys)
-		}
+	if s.JSON && !sameMap(s.Keys, keys) {
+		s.KeysJSON = canonicalKeysJSON(keys)
 	}
 	s.Keys = keys
 }

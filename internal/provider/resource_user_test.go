@@ -168,14 +168,7 @@ func TestAccUser_noPassword(t *testing.T) {
 	e := sharedEtcd(t)
 	requireNoPasswordSupport(t, e, true)
 	user := authName(e, "cert")
-	config := func(settings string) string {
-		return e.config(`
-resource "etcd_user" "test" {
-  name = %[1]q
-  %[2]s
-}
-`, user, settings)
-	}
+	config := func(settings string) string { return userConfig(e, user, settings) }
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy:             authExpectNoUser(e, user),
@@ -226,12 +219,7 @@ func TestAccUser_createFailsWhenUserExists(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{{
-			Config: e.config(`
-resource "etcd_user" "test" {
-  name     = %[1]q
-  password = "mine"
-}
-`, user),
+			Config:      userConfig(e, user, `password = "mine"`),
 			ExpectError: authErrorRegexp("already exists", "terraform import etcd_user.<name> '"+user+"'"),
 		}},
 	})
@@ -440,14 +428,7 @@ func authExpectNoSecretIn(t *testing.T, what, content string, secrets []string) 
 func TestAccUser_replaceNeedsPassword(t *testing.T) {
 	e := sharedEtcd(t)
 	user := authName(e, "user")
-	config := func(name, settings string) string {
-		return e.config(`
-resource "etcd_user" "test" {
-  name = %[1]q
-  %[2]s
-}
-`, name, settings)
-	}
+	config := func(name, settings string) string { return userConfig(e, name, settings) }
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy:             authExpectNoUser(e, user),
@@ -478,8 +459,13 @@ func TestAccUser_noPasswordOldServer(t *testing.T) {
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy:             authExpectNoUser(e, user),
 		Steps: []resource.TestStep{{
-			Config:      e.config("resource \"etcd_user\" \"test\" {\n  name = %q\n  no_password = true\n}\n", user),
+			Config:      userConfig(e, user, "no_password = true"),
 			ExpectError: regexp.MustCompile(`(?s)Users without password need etcd 3.5`),
 		}},
 	})
+}
+
+// userConfig is an etcd_user named name with the given settings.
+func userConfig(e *testEtcd, name, settings string) string {
+	return e.config("resource \"etcd_user\" \"test\" {\n  name = %q\n  %s\n}\n", name, settings)
 }
