@@ -212,10 +212,6 @@ func (c *Client) Commit(ctx context.Context, ops []Op) (int64, error) {
 	return resp.Header.Revision, nil
 }
 
-// MaxTxnBytes is the default byte budget of one transaction written by
-// CommitChunks: well under etcd's default 1.5 MiB request limit.
-const MaxTxnBytes = 1 << 20
-
 // CommitChunks applies ops in order, in transactions of at most maxOps ops
 // (and compares, counting a fence's) and about maxBytes bytes of keys and
 // values each (an op larger than maxBytes goes alone). Each transaction is atomic; the whole is not. It

@@ -1,12 +1,13 @@
 package provider
 
 import (
-	"context"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 )
 
 // badInput is one invalid value: the configuration (or import ID) and the
@@ -19,32 +20,32 @@ type badInput struct {
 	want               string
 }
 
-var big = strings.Repeat("x", maxRequestBytes)
+var big = strings.Repeat("x", etcdclient.MaxRequestBytes)
 
 var badInputs = map[string]badInput{
-	"key: empty key":                 {"etcd_key", `resource "etcd_key" "t" {` + "\n" + `key = ""` + "\n" + `value = "v"` + "\n}", "", "", `(?s)key.*string length must be at least 1`},
-	"key: value over 1.5 MiB":        {"etcd_key", `resource "etcd_key" "t" {` + "\n" + `key = "%[1]sk"` + "\n" + `value = "` + big + `"` + "\n}", "", "", `(?s)Value too large.*%[1]sk.*1572864 bytes`},
-	"key: invalid base64":            {"etcd_key", `resource "etcd_key" "t" {` + "\n" + `key = "%[1]sk"` + "\n" + `value_base64 = "%%%%"` + "\n}", "", "", `(?s)Invalid base64.*value_base64.*base64encode`},
-	"key: lease that does not exist": {"etcd_key", `resource "etcd_key" "t" {` + "\n" + `key = "%[1]sk"` + "\n" + `value = "v"` + "\n" + `lease_id = 424242` + "\n}", "", "", `(?s)Lease not found.*lease_id.*live lease`},
-	"key: malformed import ID":       {"etcd_key", `resource "etcd_key" "t" {` + "\n" + `key = "%[1]sk"` + "\n" + `value = "v"` + "\n}", "etcd_key.t", " ", `(?s)Cannot import non-existent remote object`},
-	"prefix: empty prefix":           {"etcd_prefix", `resource "etcd_prefix" "t" {` + "\n" + `prefix = ""` + "\n" + `keys = {}` + "\n}", "", "", `(?s)Empty prefix.*prefix must not be empty`},
-	"prefix: value over 1.5 MiB":     {"etcd_prefix", `resource "etcd_prefix" "t" {` + "\n" + `prefix = "%[1]s"` + "\n" + `keys = { k = "` + big + `" }` + "\n}", "", "", `(?s)Value too large.*%[1]sk`},
-	"prefix: invalid keys_json":      {"etcd_prefix", `resource "etcd_prefix" "t" {` + "\n" + `prefix = "%[1]s"` + "\n" + `keys_json = "{\"a\": 1}"` + "\n}", "", "", `(?s)Invalid keys_json.*JSON object whose values are all strings`},
-	"prefix: malformed import ID":    {"etcd_prefix", `resource "etcd_prefix" "t" {` + "\n" + `prefix = "%[1]s"` + "\n" + `keys = {}` + "\n}", "etcd_prefix.t", "", `(?s)Invalid import ID.*terraform import etcd_prefix`},
-	"lease: ttl 0":                   {"etcd_lease", `resource "etcd_lease" "t" {` + "\n" + `ttl = 0` + "\n}", "", "", `(?s)ttl.*must be at least 1`},
-	"lease: negative ttl":            {"etcd_lease", `resource "etcd_lease" "t" {` + "\n" + `ttl = -30` + "\n}", "", "", `(?s)ttl.*must be at least 1`},
-	"lease: malformed import ID":     {"etcd_lease", `resource "etcd_lease" "t" {` + "\n" + `ttl = 10` + "\n}", "etcd_lease.t", "lease-7", `(?s)Invalid import ID.*decimal.*hex`},
-	"lease: import of unknown lease": {"etcd_lease", `resource "etcd_lease" "t" {` + "\n" + `ttl = 10` + "\n}", "etcd_lease.t", "0x7fff0000", `(?s)Cannot import non-existent remote object`},
-	"permission: unknown type":       {"etcd_role_permission", `resource "etcd_role_permission" "t" {` + "\n" + `role = "r"` + "\n" + `key = "/k"` + "\n" + `permission = "ALL"` + "\n}", "", "", `(?s)permission.*value must be one of.*READWRITE`},
-	"permission: role not found":     {"etcd_role_permission", `resource "etcd_role_permission" "t" {` + "\n" + `role = "no-such-role-for-bad-input"` + "\n" + `key = "%[1]s"` + "\n" + `permission = "READ"` + "\n}", "", "", `(?s)Role not found.*no-such-role-for-bad-input`},
-	"permission: malformed import":   {"etcd_role_permission", `resource "etcd_role_permission" "t" {` + "\n" + `role = "r"` + "\n" + `key = "/k"` + "\n" + `permission = "READ"` + "\n}", "etcd_role_permission.t", `{"role": "r"`, `(?s)Invalid import ID.*range_end`},
-	"user: role not found":           {"etcd_user", `resource "etcd_user" "t" {` + "\n" + `name = "bad-input-user"` + "\n" + `password = "p"` + "\n" + `roles = ["no-such-role-for-bad-input"]` + "\n}", "", "", `(?s)Role not found.*no-such-role-for-bad-input`},
-	"user: two password settings":    {"etcd_user", `resource "etcd_user" "t" {` + "\n" + `name = "bad-input-user"` + "\n" + `password = "p"` + "\n" + `no_password = true` + "\n}", "", "", `(?s)password and no_password = true are set`},
-	"data key: empty key":            {"data etcd_key", `data "etcd_key" "t" {` + "\n" + `key = ""` + "\n}", "", "", `(?s)key.*string length must be at least 1`},
-	"provider: invalid PEM":          {"provider", `provider "etcd" {` + "\n" + `ca_cert = "-----BEGIN NOTHING-----"` + "\n}", "", "", `(?s)Invalid PEM.*ca_cert`},
-	"provider: bad duration":         {"provider", `provider "etcd" {` + "\n" + `request_timeout = "soon"` + "\n}", "", "", `(?s)Invalid duration.*request_timeout.*"5s"`},
-	"provider: endpoint not a URL":   {"provider", `provider "etcd" {` + "\n" + `endpoints = ["not a host"]` + "\n}", "", "", `(?s)Invalid etcd endpoint.*endpoints.*host:port`},
-	"provider: key without cert":     {"provider", `provider "etcd" {` + "\n" + `client_key = "-----BEGIN EC PRIVATE KEY-----\nAA==\n-----END EC PRIVATE KEY-----\n"` + "\n}", "", "", `(?s)Client key without certificate.*client_cert`},
+	"key: empty key":                 {subject: "etcd_key", hcl: `resource "etcd_key" "t" {` + "\n" + `key = ""` + "\n" + `value = "v"` + "\n}", want: `(?s)key.*string length must be at least 1`},
+	"key: value over 1.5 MiB":        {subject: "etcd_key", hcl: `resource "etcd_key" "t" {` + "\n" + `key = "%[1]sk"` + "\n" + `value = "` + big + `"` + "\n}", want: `(?s)Value too large.*%[1]sk.*1572864 bytes`},
+	"key: invalid base64":            {subject: "etcd_key", hcl: `resource "etcd_key" "t" {` + "\n" + `key = "%[1]sk"` + "\n" + `value_base64 = "%%%%"` + "\n}", want: `(?s)Invalid base64.*value_base64.*base64encode`},
+	"key: lease that does not exist": {subject: "etcd_key", hcl: `resource "etcd_key" "t" {` + "\n" + `key = "%[1]sk"` + "\n" + `value = "v"` + "\n" + `lease_id = 424242` + "\n}", want: `(?s)Lease not found.*lease_id.*live lease`},
+	"key: malformed import ID":       {subject: "etcd_key", hcl: `resource "etcd_key" "t" {` + "\n" + `key = "%[1]sk"` + "\n" + `value = "v"` + "\n}", importOf: "etcd_key.t", importID: " ", want: `(?s)Cannot import non-existent remote object`},
+	"prefix: empty prefix":           {subject: "etcd_prefix", hcl: `resource "etcd_prefix" "t" {` + "\n" + `prefix = ""` + "\n" + `keys = {}` + "\n}", want: `(?s)Empty prefix.*prefix must not be empty`},
+	"prefix: value over 1.5 MiB":     {subject: "etcd_prefix", hcl: `resource "etcd_prefix" "t" {` + "\n" + `prefix = "%[1]s"` + "\n" + `keys = { k = "` + big + `" }` + "\n}", want: `(?s)Value too large.*%[1]sk`},
+	"prefix: invalid keys_json":      {subject: "etcd_prefix", hcl: `resource "etcd_prefix" "t" {` + "\n" + `prefix = "%[1]s"` + "\n" + `keys_json = "{\"a\": 1}"` + "\n}", want: `(?s)Invalid keys_json.*JSON object whose values are all strings`},
+	"prefix: malformed import ID":    {subject: "etcd_prefix", hcl: `resource "etcd_prefix" "t" {` + "\n" + `prefix = "%[1]s"` + "\n" + `keys = {}` + "\n}", importOf: "etcd_prefix.t", want: `(?s)Invalid import ID.*terraform import etcd_prefix`},
+	"lease: ttl 0":                   {subject: "etcd_lease", hcl: `resource "etcd_lease" "t" {` + "\n" + `ttl = 0` + "\n}", want: `(?s)ttl.*must be at least 1`},
+	"lease: negative ttl":            {subject: "etcd_lease", hcl: `resource "etcd_lease" "t" {` + "\n" + `ttl = -30` + "\n}", want: `(?s)ttl.*must be at least 1`},
+	"lease: malformed import ID":     {subject: "etcd_lease", hcl: `resource "etcd_lease" "t" {` + "\n" + `ttl = 10` + "\n}", importOf: "etcd_lease.t", importID: "lease-7", want: `(?s)Invalid import ID.*decimal.*hex`},
+	"lease: import of unknown lease": {subject: "etcd_lease", hcl: `resource "etcd_lease" "t" {` + "\n" + `ttl = 10` + "\n}", importOf: "etcd_lease.t", importID: "0x7fff0000", want: `(?s)Cannot import non-existent remote object`},
+	"permission: unknown type":       {subject: "etcd_role_permission", hcl: `resource "etcd_role_permission" "t" {` + "\n" + `role = "r"` + "\n" + `key = "/k"` + "\n" + `permission = "ALL"` + "\n}", want: `(?s)permission.*value must be one of.*READWRITE`},
+	"permission: role not found":     {subject: "etcd_role_permission", hcl: `resource "etcd_role_permission" "t" {` + "\n" + `role = "no-such-role-for-bad-input"` + "\n" + `key = "%[1]s"` + "\n" + `permission = "READ"` + "\n}", want: `(?s)Role not found.*no-such-role-for-bad-input`},
+	"permission: malformed import":   {subject: "etcd_role_permission", hcl: `resource "etcd_role_permission" "t" {` + "\n" + `role = "r"` + "\n" + `key = "/k"` + "\n" + `permission = "READ"` + "\n}", importOf: "etcd_role_permission.t", importID: `{"role": "r"`, want: `(?s)Invalid import ID.*range_end`},
+	"user: role not found":           {subject: "etcd_user", hcl: `resource "etcd_user" "t" {` + "\n" + `name = "bad-input-user"` + "\n" + `password = "p"` + "\n" + `roles = ["no-such-role-for-bad-input"]` + "\n}", want: `(?s)Role not found.*no-such-role-for-bad-input`},
+	"user: two password settings":    {subject: "etcd_user", hcl: `resource "etcd_user" "t" {` + "\n" + `name = "bad-input-user"` + "\n" + `password = "p"` + "\n" + `no_password = true` + "\n}", want: `(?s)password and no_password = true are set`},
+	"data key: empty key":            {subject: "data etcd_key", hcl: `data "etcd_key" "t" {` + "\n" + `key = ""` + "\n}", want: `(?s)key.*string length must be at least 1`},
+	"provider: invalid PEM":          {subject: "provider", hcl: `provider "etcd" {` + "\n" + `ca_cert = "-----BEGIN NOTHING-----"` + "\n}", want: `(?s)Invalid PEM.*ca_cert`},
+	"provider: bad duration":         {subject: "provider", hcl: `provider "etcd" {` + "\n" + `request_timeout = "soon"` + "\n}", want: `(?s)Invalid duration.*request_timeout.*"5s"`},
+	"provider: endpoint not a URL":   {subject: "provider", hcl: `provider "etcd" {` + "\n" + `endpoints = ["not a host"]` + "\n}", want: `(?s)Invalid etcd endpoint.*endpoints.*host:port`},
+	"provider: key without cert":     {subject: "provider", hcl: `provider "etcd" {` + "\n" + `client_key = "-----BEGIN EC PRIVATE KEY-----\nAA==\n-----END EC PRIVATE KEY-----\n"` + "\n}", want: `(?s)Client key without certificate.*client_cert`},
 }
 
 // Every bad value gives a diagnostic that names the attribute and says what
@@ -70,10 +71,10 @@ func TestAccBadInputMatrix(t *testing.T) {
 					Steps:                    []resource.TestStep{{Config: badInputConfig(e, c, prefix), ExpectError: want}},
 				})
 			}
-			if n, err := e.client.GetKeyCountWithPrefix(context.Background(), prefix); err != nil || n != 0 {
+			if n, err := e.client.GetKeyCountWithPrefix(t.Context(), prefix); err != nil || n != 0 {
 				t.Fatalf("a rejected input left %d keys under %q (err=%v)", n, prefix, err)
 			}
-			if _, err := e.client.GetUser(context.Background(), "bad-input-user"); err == nil {
+			if _, err := e.client.GetUser(t.Context(), "bad-input-user"); err == nil {
 				t.Fatal("a rejected input created a user")
 			}
 		})

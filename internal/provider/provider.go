@@ -22,12 +22,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 )
-
-// DefaultMaxTxnOps is etcd's default --max-txn-ops.
-const DefaultMaxTxnOps = 128
 
 var (
 	_ provider.Provider                       = (*etcdProvider)(nil)
@@ -36,8 +34,8 @@ var (
 )
 
 type etcdProvider struct {
-	version string
-	shared  *Shared
+	version    string
+	configured *lastConfigured
 }
 
 type providerModel struct {
@@ -58,7 +56,7 @@ type providerModel struct {
 	Lock                  types.Object `tfsdk:"lock"`
 }
 
-// lockModel is the provider's lock argument.
+// providerLockModel is the provider's lock argument.
 type providerLockModel struct {
 	Key      types.String `tfsdk:"key"`
 	Revision types.Int64  `tfsdk:"revision"`
@@ -118,7 +116,7 @@ func providerSchema() schema.Schema {
 			"max_txn_ops": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("Most operations the provider puts in one etcd transaction. Must not exceed the server's `--max-txn-ops` (default %d). "+
-					"`etcd_prefix` writes larger changes in several transactions of this size. Defaults to %d.", DefaultMaxTxnOps, DefaultMaxTxnOps),
+					"`etcd_prefix` writes larger changes in several transactions of this size. Defaults to %d.", etcdclient.DefaultMaxTxnOps, etcdclient.DefaultMaxTxnOps),
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"lock": schema.SingleNestedAttribute{
@@ -175,8 +173,8 @@ func (p *etcdProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	data := &ProviderData{}
 	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
-	p.shared.set(data)
-	if !m.known() {
+	p.configured.set(data)
+	if !configKnown(req.Config.Raw) {
 		// Values computed from other resources are unknown during plan; the
 		// provider connects once they are known (at apply).
 		data.err = fmt.Errorf("the provider configuration depends on values that are not known until apply")
@@ -212,12 +210,23 @@ func (m providerModel) fence(ctx context.Context, diags *diag.Diagnostics) *etcd
 	return &etcdclient.Fence{Key: l.Key.ValueString(), Revision: l.Revision.ValueInt64()}
 }
 
-func (m providerModel) known() bool {
-	return !m.Endpoints.IsUnknown() && !m.Username.IsUnknown() && !m.Password.IsUnknown() &&
-		!m.CACert.IsUnknown() && !m.ClientCert.IsUnknown() && !m.ClientKey.IsUnknown() &&
-		!m.CACertFile.IsUnknown() && !m.ClientCertFile.IsUnknown() && !m.ClientKeyFile.IsUnknown() &&
-		!m.InsecureSkipTLSVerify.IsUnknown() && !m.TLSServerName.IsUnknown() &&
-		!m.DialTimeout.IsUnknown() && !m.RequestTimeout.IsUnknown() && !m.MaxTxnOps.IsUnknown() && !m.Lock.IsUnknown()
+// configKnown reports whether every setting is known, so the provider can
+// connect. Only the lock's key and revision may still be unknown: they
+// fence writes, and there are none before apply.
+func configKnown(config tftypes.Value) bool {
+	var attrs map[string]tftypes.Value
+	if err := config.As(&attrs); err != nil {
+		return config.IsFullyKnown()
+	}
+	for name, v := range attrs {
+		if name == "lock" && v.IsKnown() {
+			continue
+		}
+		if !v.IsFullyKnown() {
+			return false
+		}
+	}
+	return true
 }
 
 func (p *etcdProvider) Resources(_ context.Context) []func() resource.Resource {

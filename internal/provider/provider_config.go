@@ -20,7 +20,8 @@ import (
 // checks what only the merged result can tell.
 func (m providerModel) clientConfig(ctx context.Context, diags *diag.Diagnostics) (etcdclient.Config, int) {
 	cfg := etcdclient.DefaultConfig()
-	if eps := m.endpoints(ctx); len(eps) > 0 {
+	eps, fromEnv := m.endpoints(ctx)
+	if len(eps) > 0 {
 		cfg.Endpoints = eps
 	}
 	cfg.Username, cfg.Password = m.credentials()
@@ -31,12 +32,14 @@ func (m providerModel) clientConfig(ctx context.Context, diags *diag.Diagnostics
 	cfg.DialTimeout = durationSetting(m.DialTimeout, "dial_timeout", "ETCDCTL_DIAL_TIMEOUT", etcdclient.DefaultDialTimeout, diags)
 	cfg.RequestTimeout = durationSetting(m.RequestTimeout, "request_timeout", "ETCDCTL_COMMAND_TIMEOUT", etcdclient.DefaultRequestTimeout, diags)
 	cfg.TLS = m.tlsConfig(diags)
-	for _, ep := range cfg.Endpoints {
-		if err := etcdclient.ValidateEndpoint(ep); err != nil {
-			diags.AddAttributeError(path.Root("endpoints"), "Invalid etcd endpoint", err.Error())
+	if fromEnv { // configured endpoints are checked by their validator
+		for _, ep := range eps {
+			if err := etcdclient.ValidateEndpoint(ep); err != nil {
+				diags.AddAttributeError(path.Root("endpoints"), "Invalid etcd endpoint", "ETCDCTL_ENDPOINTS: "+err.Error())
+			}
 		}
 	}
-	maxOps := DefaultMaxTxnOps
+	maxOps := etcdclient.DefaultMaxTxnOps
 	if !m.MaxTxnOps.IsNull() {
 		maxOps = int(m.MaxTxnOps.ValueInt64())
 	}
@@ -72,19 +75,19 @@ func (m providerModel) tlsConfig(diags *diag.Diagnostics) *etcdclient.TLSConfig 
 	return t
 }
 
-func (m providerModel) endpoints(ctx context.Context) []string {
+// endpoints returns the configured endpoints, else those of
+// ETCDCTL_ENDPOINTS, and whether they came from the environment.
+func (m providerModel) endpoints(ctx context.Context) (eps []string, fromEnv bool) {
 	if !m.Endpoints.IsNull() {
-		var eps []string
 		_ = m.Endpoints.ElementsAs(ctx, &eps, false)
-		return eps
+		return eps, false
 	}
-	var eps []string
 	for _, ep := range strings.Split(os.Getenv("ETCDCTL_ENDPOINTS"), ",") {
 		if ep = strings.TrimSpace(ep); ep != "" {
 			eps = append(eps, ep)
 		}
 	}
-	return eps
+	return eps, true
 }
 
 // credentials returns username and password, falling back to ETCDCTL_USER

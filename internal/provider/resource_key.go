@@ -132,10 +132,8 @@ func (r *keyResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 	if err != nil {
 		return // reported by the base64 validator
 	}
-	if n := len(m.Key.ValueString()) + len(raw); n > maxRequestBytes-1024 {
-		resp.Diagnostics.AddAttributeError(path.Root("value"), "Value too large",
-			fmt.Sprintf("Key %q with its value is %d bytes; etcd refuses requests over %d bytes (1.5 MiB, its default --max-request-bytes). Store large data elsewhere or split it over several keys.",
-				m.Key.ValueString(), n, maxRequestBytes))
+	if err := etcdclient.CheckPutSize(m.Key.ValueString(), len(raw)); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("value"), "Value too large", err.Error()+".")
 	}
 }
 

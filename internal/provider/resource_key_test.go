@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 )
 
 func TestAccKey_lifecycle(t *testing.T) {
@@ -196,7 +198,7 @@ resource "etcd_key" "empty" {
 
 func TestAccKey_invalidConfig(t *testing.T) {
 	e := sharedEtcd(t)
-	big := strings.Repeat("x", maxRequestBytes)
+	big := strings.Repeat("x", etcdclient.MaxRequestBytes)
 	cases := map[string]struct{ body, want string }{
 		"both values":   {`value = "a"` + "\n" + `value_base64 = "YQ=="`, `(?s)Conflicting attributes.*value and value_base64 are both set`},
 		"no value":      {``, `(?s)Missing value.*Set exactly one of value`},

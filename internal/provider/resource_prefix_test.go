@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 	"testing"
@@ -41,7 +42,7 @@ func (e *testEtcd) expectPrefix(t *testing.T, want map[string]string) resource.T
 		for _, kv := range kvs {
 			got[strings.TrimPrefix(kv.Key, e.prefix)] = string(kv.Value)
 		}
-		if !sameMap(got, want) {
+		if !maps.Equal(got, want) {
 			return fmt.Errorf("etcd holds %v under %q, want %v", got, e.prefix, want)
 		}
 		return nil

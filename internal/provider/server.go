@@ -3,26 +3,23 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-mux/tf6muxserver"
+
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/prefix"
 )
 
-// New returns the framework provider, configured through shared.
-func New(version string, shared *Shared) func() provider.Provider {
-	return func() provider.Provider { return &etcdProvider{version: version, shared: shared} }
-}
-
 // NewServer returns a factory for the whole provider: the framework
-// provider and the etcd_prefix server muxed into one protocol 6 server,
-// sharing one Shared per server instance.
+// provider and the etcd_prefix server muxed into one protocol 6 server. The
+// etcd_prefix server reaches the client the framework provider configures.
 func NewServer(version string) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
-		shared := NewShared()
+		configured := &lastConfigured{}
+		framework := &etcdProvider{version: version, configured: configured}
 		mux, err := tf6muxserver.NewMuxServer(context.Background(),
-			providerserver.NewProtocol6(New(version, shared)()),
-			func() tfprotov6.ProviderServer { return newPrefixServer(shared) },
+			providerserver.NewProtocol6(framework),
+			func() tfprotov6.ProviderServer { return prefix.NewServer(configured.prefixConn) },
 		)
 		if err != nil {
 			return nil, err

@@ -1,15 +1,16 @@
-package provider
+package prefix
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"testing"
 )
 
-func TestPrefixOps(t *testing.T) {
+func TestDiffOps(t *testing.T) {
 	have := map[string]string{"same": "1", "changed": "old", "gone": "x"}
 	want := map[string]string{"same": "1", "changed": "new", "added": "a"}
-	ops := prefixOps("/p/", have, want, 42)
+	ops := diffOps("/p/", have, want, 42)
 	got := make([]string, len(ops))
 	for i, op := range ops {
 		got[i] = fmt.Sprintf("%s del=%t value=%q new=%t guard=%d", op.Key, op.Delete, op.Value, op.MustNotExist, op.MaxModRevision)
@@ -22,26 +23,26 @@ func TestPrefixOps(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(wantOps) {
 		t.Fatalf("ops:\n got %q\nwant %q", got, wantOps)
 	}
-	if len(prefixOps("/p/", want, want, 1)) != 0 {
+	if len(diffOps("/p/", want, want, 1)) != 0 {
 		t.Fatal("no change must give no writes")
 	}
 }
 
 // Applying the diff to what etcd holds gives what is wanted, and a partial
 // application gives exactly the keys of the applied writes.
-func TestApplyPrefixOps(t *testing.T) {
+func TestApplyOps(t *testing.T) {
 	have := map[string]string{"a": "1", "b": "2", "c": "3"}
 	want := map[string]string{"a": "1", "b": "20", "d": "4"}
-	ops := prefixOps("/p/", have, want, 0)
-	if got := applyPrefixOps("/p/", have, ops); !sameMap(got, want) {
+	ops := diffOps("/p/", have, want, 0)
+	if got := applyOps("/p/", have, ops); !maps.Equal(got, want) {
 		t.Fatalf("full apply = %v, want %v", got, want)
 	}
-	partial := applyPrefixOps("/p/", have, ops[:1]) // b is written first
-	if !sameMap(partial, map[string]string{"a": "1", "b": "20", "c": "3"}) {
+	partial := applyOps("/p/", have, ops[:1]) // b is written first
+	if !maps.Equal(partial, map[string]string{"a": "1", "b": "20", "c": "3"}) {
 		t.Fatalf("partial apply = %v", partial)
 	}
 	if have["b"] != "2" {
-		t.Fatal("applyPrefixOps modified its input")
+		t.Fatal("applyOps modified its input")
 	}
 }
 
@@ -62,15 +63,15 @@ func TestKeysJSON(t *testing.T) {
 	}
 }
 
-func FuzzPrefixDiff(f *testing.F) {
+func FuzzDiff(f *testing.F) {
 	f.Add("a=1,b=2", "b=3,c=4")
 	f.Add("", "x=")
 	f.Add("k=v", "")
 	f.Add("a/b=1,a/c=2", "a/b=1")
 	f.Fuzz(func(t *testing.T, haveSpec, wantSpec string) {
 		have, want := parseSpec(haveSpec), parseSpec(wantSpec)
-		ops := prefixOps("/p/", have, want, 7)
-		if got := applyPrefixOps("/p/", have, ops); !sameMap(got, want) {
+		ops := diffOps("/p/", have, want, 7)
+		if got := applyOps("/p/", have, ops); !maps.Equal(got, want) {
 			t.Fatalf("apply(diff(%v, %v)) = %v", have, want, got)
 		}
 		if !sort.SliceIsSorted(ops, func(i, j int) bool { return ops[i].Key < ops[j].Key }) {
@@ -81,7 +82,7 @@ func FuzzPrefixDiff(f *testing.F) {
 				t.Fatalf("op %+v: MustNotExist must be set exactly for new keys", op)
 			}
 		}
-		if len(prefixOps("/p/", want, want, 7)) != 0 {
+		if len(diffOps("/p/", want, want, 7)) != 0 {
 			t.Fatal("diff of equal maps is not empty")
 		}
 	})
@@ -126,10 +127,10 @@ func BenchmarkPrefixDiff100k(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		ops := prefixOps("/bench/", have, want, 1)
+		ops := diffOps("/bench/", have, want, 1)
 		if len(ops) != 1000 {
 			b.Fatalf("%d ops", len(ops))
 		}
-		_ = applyPrefixOps("/bench/", have, ops)
+		_ = applyOps("/bench/", have, ops)
 	}
 }

@@ -2,28 +2,12 @@ package provider
 
 import (
 	"encoding/base64"
-	"fmt"
 	"unicode/utf8"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 )
-
-// providerDataFrom is what every resource and data source does in
-// Configure: take the provider's data, which is nil during validation.
-func providerDataFrom(data any, diags *diag.Diagnostics) *ProviderData {
-	if data == nil {
-		return nil
-	}
-	d, ok := data.(*ProviderData)
-	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *ProviderData, got %T. This is a bug in the provider; please report it.", data))
-		return nil
-	}
-	return d
-}
 
 // valueAttrs renders an etcd value for the value / value_base64 pair: value
 // holds it when it is UTF-8 text and text is wanted; value_base64 otherwise.

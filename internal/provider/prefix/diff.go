@@ -1,20 +1,22 @@
-package provider
+package prefix
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 )
 
-// prefixOps returns the writes that turn have into want, in key order:
-// puts for keys that are new or changed, deletes for keys that are gone.
-// Keys are relative to prefix. Each write carries the lost-update guard: a
-// new key must still not exist; a changed or deleted key must not have been
-// written after guardRev (0: no guard on existing keys).
-func prefixOps(prefix string, have, want map[string]string, guardRev int64) []etcdclient.Op {
+// diffOps returns the writes that turn have into want, in key order: puts
+// for keys that are new or changed, deletes for keys that are gone. Keys are
+// relative to prefix. Each write carries the lost-update guard: a new key
+// must still not exist; a changed or deleted key must not have been written
+// after guardRev (0: no guard on existing keys).
+func diffOps(prefix string, have, want map[string]string, guardRev int64) []etcdclient.Op {
 	var ops []etcdclient.Op
 	for rel, value := range want {
 		old, exists := have[rel]
@@ -30,16 +32,16 @@ func prefixOps(prefix string, have, want map[string]string, guardRev int64) []et
 			ops = append(ops, etcdclient.Op{Key: prefix + rel, Delete: true, MaxModRevision: guardRev})
 		}
 	}
-	sort.Slice(ops, func(i, j int) bool { return ops[i].Key < ops[j].Key })
+	slices.SortFunc(ops, func(a, b etcdclient.Op) int { return strings.Compare(a.Key, b.Key) })
 	return ops
 }
 
-// applyPrefixOps returns have with ops applied: what etcd holds after they
-// were committed. It does not modify have.
-func applyPrefixOps(prefix string, have map[string]string, ops []etcdclient.Op) map[string]string {
-	out := make(map[string]string, len(have)+len(ops))
-	for k, v := range have {
-		out[k] = v
+// applyOps returns have with ops applied: what etcd holds after they were
+// committed. It does not modify have.
+func applyOps(prefix string, have map[string]string, ops []etcdclient.Op) map[string]string {
+	out := maps.Clone(have)
+	if out == nil {
+		out = make(map[string]string, len(ops))
 	}
 	for _, op := range ops {
 		rel := strings.TrimPrefix(op.Key, prefix)
@@ -61,10 +63,10 @@ func parseKeysJSON(s string) (map[string]string, error) {
 		return nil, fmt.Errorf("keys_json must be a JSON object whose values are all strings, such as {\"db/host\": \"10.0.0.1\"}: %w", err)
 	}
 	if dec.More() {
-		return nil, fmt.Errorf("keys_json must hold exactly one JSON object; there is more after it")
+		return nil, errors.New("keys_json must hold exactly one JSON object; there is more after it")
 	}
 	if m == nil {
-		return nil, fmt.Errorf("keys_json must be a JSON object, not null")
+		return nil, errors.New("keys_json must be a JSON object, not null")
 	}
 	return m, nil
 }
@@ -89,20 +91,5 @@ func sameKeysJSON(a, b string) bool {
 		return false
 	}
 	mb, err := parseKeysJSON(b)
-	if err != nil {
-		return false
-	}
-	return sameMap(ma, mb)
-}
-
-func sameMap(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
+	return err == nil && maps.Equal(ma, mb)
 }

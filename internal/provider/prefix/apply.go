@@ -1,0 +1,171 @@
+package prefix
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
+)
+
+// applied is what an apply leaves behind.
+type applied struct {
+	deleted bool                    // the resource no longer exists
+	state   *tfprotov6.DynamicValue // otherwise its new state
+	rev     int64                   // the guard revision to record; 0 keeps the planned one
+	writes  int                     // how many writes were committed
+}
+
+// change is one chunked write: ops turn base's keys into what is wanted.
+type change struct {
+	summary     string // the diagnostic's summary when it fails
+	compareHint string // what a failed precondition means, and what to do
+	base        map[string]string
+	ops         []etcdclient.Op
+}
+
+func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) *tfprotov6.ApplyResourceChangeResponse {
+	var diags diagnostics
+	resp := &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Private: req.PlannedPrivate}
+	prior, err1 := decodeState(req.PriorState)
+	planned, err2 := decodeState(req.PlannedState)
+	if err := errors.Join(err1, err2); err != nil {
+		diags.addError("Cannot apply etcd_prefix", err.Error())
+		resp.Diagnostics = diags
+		return resp
+	}
+	conn, ok := s.conn(&diags)
+	if !ok {
+		resp.Diagnostics = diags
+		return resp
+	}
+	guard := decodePrivate(req.PlannedPrivate)
+	var out applied
+	switch {
+	case planned == nil:
+		out = destroy(ctx, conn, prior, guard, &diags)
+	case prior == nil:
+		out = create(ctx, conn, planned, req.PlannedState, &diags)
+	default:
+		out = update(ctx, conn, prior, planned, guard, req.PlannedState, &diags)
+	}
+	if out.deleted {
+		resp.NewState = nullState()
+	} else {
+		resp.NewState = cmp.Or(out.state, resp.NewState)
+		resp.NewIdentity = encodeIdentity(cmp.Or(planned, prior).Prefix, &diags)
+	}
+	if out.rev > 0 {
+		resp.Private = private{ModRevision: out.rev}.encode()
+	}
+	resp.Diagnostics = diags
+	return resp
+}
+
+func create(ctx context.Context, conn Conn, planned *state, plannedDV *tfprotov6.DynamicValue, diags *diagnostics) applied {
+	if planned.Exclusive {
+		if err := checkEmpty(ctx, conn.Client, planned.Prefix); err != nil {
+			diags.addError("etcd_prefix already holds keys", err.Error())
+			return applied{deleted: true}
+		}
+	}
+	c := change{
+		summary: "Cannot create etcd_prefix",
+		compareHint: "These keys already exist in etcd and are not managed by this resource. Import the prefix with\n  terraform import <address> " + planned.Prefix +
+			"\nor delete the keys, then apply again.",
+		ops: diffOps(planned.Prefix, nil, planned.Keys, 0),
+	}
+	tflog.Debug(ctx, "creating etcd_prefix", map[string]any{"prefix": planned.Prefix, "puts": len(c.ops)})
+	out := commit(ctx, conn, planned, c, plannedDV, diags)
+	if out.writes == 0 && diags.hasError() { // nothing was written
+		return applied{deleted: true}
+	}
+	return out
+}
+
+func update(ctx context.Context, conn Conn, prior, planned *state, guard private, plannedDV *tfprotov6.DynamicValue, diags *diagnostics) applied {
+	c := change{
+		summary:     "Cannot update etcd_prefix",
+		compareHint: "The keys changed outside Terraform since the last refresh. Run plan again to see the change, then apply.",
+		base:        prior.Keys,
+		ops:         diffOps(planned.Prefix, prior.Keys, planned.Keys, guard.ModRevision),
+	}
+	tflog.Debug(ctx, "updating etcd_prefix", map[string]any{"prefix": planned.Prefix, "writes": len(c.ops)})
+	return commit(ctx, conn, planned, c, plannedDV, diags)
+}
+
+func destroy(ctx context.Context, conn Conn, prior *state, guard private, diags *diagnostics) applied {
+	if prior.Exclusive {
+		if _, err := conn.Client.DeletePrefix(ctx, prior.Prefix); err != nil {
+			diags.addError("Cannot delete etcd_prefix", err.Error())
+			return applied{}
+		}
+		return applied{deleted: true}
+	}
+	c := change{
+		summary:     "Cannot delete etcd_prefix",
+		compareHint: "The keys changed outside Terraform since the last refresh, so they were not deleted. Run plan again to see the change.",
+		base:        prior.Keys,
+		ops:         diffOps(prior.Prefix, prior.Keys, nil, guard.ModRevision),
+	}
+	out := commit(ctx, conn, prior, c, nil, diags)
+	out.rev = 0 // a destroyed resource keeps no guard
+	if !diags.hasError() {
+		out.deleted = true
+	}
+	return out
+}
+
+// commit writes c in chunks. When every write lands, the new state is done
+// (nil for a destroy). When one fails, it adds a single diagnostic that
+// explains the failure and how many writes landed, and returns target with
+// exactly the committed writes applied, so that the state records what etcd
+// holds and the next plan shows the rest.
+func commit(ctx context.Context, conn Conn, target *state, c change, done *tfprotov6.DynamicValue, diags *diagnostics) applied {
+	n, rev, err := conn.Client.CommitChunks(ctx, c.ops, conn.MaxTxnOps, etcdclient.MaxTxnBytes)
+	if n == 0 {
+		rev = 0
+	}
+	if err == nil {
+		return applied{state: done, rev: rev, writes: n}
+	}
+	detail := err.Error()
+	if errors.Is(err, etcdclient.ErrCompareFailed) {
+		detail += "\n\n" + c.compareHint
+	}
+	diags.addError(c.summary, writeErrorDetail(detail, n, len(c.ops)))
+	partial := target.withKeys(applyOps(target.Prefix, c.base, c.ops[:n]))
+	return applied{state: partial.encode(diags), rev: rev, writes: n}
+}
+
+func writeErrorDetail(detail string, applied, total int) string {
+	if applied == 0 {
+		return detail + "\n\nNothing was written."
+	}
+	return fmt.Sprintf("%s\n\n%d of %d writes were committed before the error, in whole transactions; the state records exactly those, and the next plan shows the rest.", detail, applied, total)
+}
+
+func checkEmpty(ctx context.Context, c *etcdclient.Client, prefix string) error {
+	const shown = 5
+	r := etcdclient.PrefixRange(prefix)
+	r.KeysOnly, r.Limit = true, shown
+	existing, _, err := c.ListRange(ctx, r)
+	if err != nil || len(existing) == 0 {
+		return err
+	}
+	names := make([]string, len(existing))
+	for i, kv := range existing {
+		names[i] = fmt.Sprintf("%q", kv.Key)
+	}
+	if len(existing) == shown {
+		names = append(names, "...")
+	}
+	return fmt.Errorf("the prefix %q already holds keys (%s), and an exclusive etcd_prefix would own them. "+
+		"To manage what is there, import it:\n  terraform import <address> %s\nor set exclusive = false to manage only the listed keys",
+		prefix, strings.Join(names, ", "), prefix)
+}

@@ -1,0 +1,238 @@
+package prefix
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
+)
+
+func validate(config *tfprotov6.DynamicValue) diagnostics {
+	var diags diagnostics
+	attrs, err := objectAttrs(config)
+	if err != nil {
+		diags.addError("Invalid etcd_prefix configuration", err.Error())
+		return diags
+	}
+	prefix, prefixKnown := knownString(attrs["prefix"])
+	if prefixKnown {
+		switch {
+		case prefix == "":
+			diags.addAttrError(prefixPath, "Empty prefix", "prefix must not be empty: an empty prefix would cover every key in etcd.")
+		case !strings.HasSuffix(prefix, "/"):
+			diags.addAttrWarning(prefixPath, "Prefix does not end with /",
+				fmt.Sprintf("The prefix %q also matches keys of sibling names, such as %q. End it with \"/\" unless that is what you want.", prefix, prefix+"x"))
+		}
+	}
+	keys, jsonText := attrs["keys"], attrs["keys_json"]
+	switch {
+	case !keys.IsNull() && !jsonText.IsNull():
+		diags.addAttrError(keysJSONPath, "Conflicting attributes", "Set only one of keys and keys_json.")
+	case keys.IsNull() && jsonText.IsNull():
+		diags.addAttrError(keysPath, "Missing keys", "Set keys (a map) or keys_json (a JSON object). To declare an empty prefix, use keys = {}.")
+	}
+	if s, ok := knownString(jsonText); ok {
+		if m, err := parseKeysJSON(s); err != nil {
+			diags.addAttrError(keysJSONPath, "Invalid keys_json", err.Error())
+		} else {
+			diags.checkSizes(prefix, m, keysJSONPath)
+		}
+	}
+	if keys.IsKnown() && !keys.IsNull() {
+		if m, err := stringMap(keys); err == nil {
+			diags.checkSizes(prefix, m, keysPath)
+		}
+	}
+	return diags
+}
+
+func (d *diagnostics) checkSizes(prefix string, keys map[string]string, at *tftypes.AttributePath) {
+	for rel, v := range keys {
+		if err := etcdclient.CheckPutSize(prefix+rel, len(v)); err != nil {
+			d.addAttrError(at, "Value too large", err.Error()+".")
+		}
+	}
+}
+
+func upgradeState(req *tfprotov6.UpgradeResourceStateRequest) *tfprotov6.UpgradeResourceStateResponse {
+	var diags diagnostics
+	if req.Version != 0 {
+		diags.addError("Unknown etcd_prefix state version", fmt.Sprintf("State version %d is newer than this provider knows; upgrade the provider.", req.Version))
+		return &tfprotov6.UpgradeResourceStateResponse{Diagnostics: diags}
+	}
+	dv, err := upgradeJSON(req.RawState, objectType)
+	if err != nil {
+		diags.addError("Cannot read etcd_prefix state", err.Error())
+	}
+	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: dv, Diagnostics: diags}
+}
+
+func upgradeIdentity(req *tfprotov6.UpgradeResourceIdentityRequest) *tfprotov6.UpgradeResourceIdentityResponse {
+	var diags diagnostics
+	dv, err := upgradeJSON(req.RawIdentity, identityType)
+	if err != nil {
+		diags.addError("Cannot read etcd_prefix identity", err.Error())
+		return &tfprotov6.UpgradeResourceIdentityResponse{Diagnostics: diags}
+	}
+	return &tfprotov6.UpgradeResourceIdentityResponse{UpgradedIdentity: &tfprotov6.ResourceIdentityData{IdentityData: dv}}
+}
+
+// upgradeJSON decodes stored JSON of typ, ignoring attributes that are no
+// longer in the schema.
+func upgradeJSON(raw *tfprotov6.RawState, typ tftypes.Type) (*tfprotov6.DynamicValue, error) {
+	v, err := raw.UnmarshalWithOpts(typ, tfprotov6.UnmarshalOpts{ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true}})
+	if err != nil {
+		return nil, err
+	}
+	dv, err := tfprotov6.NewDynamicValue(typ, v)
+	return &dv, err
+}
+
+func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *tfprotov6.ReadResourceResponse {
+	var diags diagnostics
+	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState}
+	st, err := decodeState(req.CurrentState)
+	if err != nil {
+		diags.addError("Cannot read etcd_prefix state", err.Error())
+		resp.Diagnostics = diags
+		return resp
+	}
+	conn, ok := s.conn(&diags)
+	if !ok {
+		resp.Diagnostics = diags
+		return resp
+	}
+	got, rev, err := readKeys(ctx, conn, st)
+	if err != nil {
+		diags.addError("Cannot read etcd_prefix", err.Error())
+		resp.Diagnostics = diags
+		return resp
+	}
+	resp.NewState = st.withKeys(got).encode(&diags)
+	resp.Private = private{ModRevision: rev}.encode()
+	resp.NewIdentity = encodeIdentity(st.Prefix, &diags)
+	resp.Diagnostics = diags
+	return resp
+}
+
+// readKeys returns what etcd holds of the resource: every key under the
+// prefix when exclusive, else the keys the state lists, with the highest
+// mod revision among them.
+func readKeys(ctx context.Context, conn Conn, st *state) (map[string]string, int64, error) {
+	got := map[string]string{}
+	var maxRev int64
+	add := func(kv etcdclient.KeyValue) error {
+		rel := strings.TrimPrefix(kv.Key, st.Prefix)
+		if !utf8.ValidString(rel) || !utf8.Valid(kv.Value) {
+			return fmt.Errorf("key %q holds bytes that are not UTF-8 text, which etcd_prefix cannot represent; manage it with etcd_key and value_base64, or use exclusive = false", kv.Key)
+		}
+		got[rel] = string(kv.Value)
+		maxRev = max(maxRev, kv.ModRevision)
+		return nil
+	}
+	if st.Exclusive {
+		_, err := conn.Client.ForEach(ctx, etcdclient.PrefixRange(st.Prefix), add)
+		return got, maxRev, err
+	}
+	names := make([]string, 0, len(st.Keys))
+	for rel := range st.Keys {
+		names = append(names, st.Prefix+rel)
+	}
+	kvs, err := conn.Client.GetMany(ctx, names, conn.MaxTxnOps)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, kv := range kvs {
+		if err := add(kv); err != nil {
+			return nil, 0, err
+		}
+	}
+	return got, maxRev, nil
+}
+
+func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
+	var diags diagnostics
+	resp := &tfprotov6.PlanResourceChangeResponse{PlannedPrivate: req.PriorPrivate}
+	attrs, err := objectAttrs(req.ProposedNewState)
+	if err != nil {
+		diags.addError("Cannot plan etcd_prefix", err.Error())
+		resp.Diagnostics = diags
+		return resp
+	}
+	if attrs == nil { // destroy
+		resp.PlannedState = req.ProposedNewState
+		return resp
+	}
+	attrs["id"] = attrs["prefix"]
+	if attrs["exclusive"].IsNull() {
+		attrs["exclusive"] = tftypes.NewValue(tftypes.Bool, true)
+	}
+	prior, _ := objectAttrs(req.PriorState)
+	if prior != nil {
+		if !prior["prefix"].Equal(attrs["prefix"]) {
+			resp.RequiresReplace = append(resp.RequiresReplace, prefixPath)
+		}
+		if keepPriorJSON(prior["keys_json"], attrs["keys_json"]) {
+			attrs["keys_json"] = prior["keys_json"]
+		}
+	}
+	planned, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, attrs))
+	if err != nil {
+		diags.addError("Cannot plan etcd_prefix", err.Error())
+	}
+	resp.PlannedIdentity = req.PriorIdentity
+	if prefix, ok := knownString(attrs["prefix"]); ok {
+		resp.PlannedIdentity = encodeIdentity(prefix, &diags)
+	}
+	resp.PlannedState, resp.Diagnostics = &planned, diags
+	return resp
+}
+
+// keepPriorJSON reports whether the configured keys_json holds the same keys
+// and values as the prior state's, so the plan keeps the prior text.
+func keepPriorJSON(prior, config tftypes.Value) bool {
+	p, pok := knownString(prior)
+	c, cok := knownString(config)
+	return pok && cok && sameKeysJSON(p, c)
+}
+
+func (s *server) importState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) *tfprotov6.ImportResourceStateResponse {
+	var diags diagnostics
+	resp := &tfprotov6.ImportResourceStateResponse{}
+	prefix := req.ID
+	if req.Identity != nil && req.Identity.IdentityData != nil {
+		prefix = decodeIdentity(req.Identity, &diags)
+	}
+	if prefix == "" && !diags.hasError() {
+		diags.addError("Invalid import ID", "Import an etcd_prefix by its prefix, for example:\n  terraform import etcd_prefix.app /app/config/")
+	}
+	if diags.hasError() {
+		resp.Diagnostics = diags
+		return resp
+	}
+	conn, ok := s.conn(&diags)
+	if !ok {
+		resp.Diagnostics = diags
+		return resp
+	}
+	st := &state{Prefix: prefix, Exclusive: true}
+	got, rev, err := readKeys(ctx, conn, st)
+	if err != nil {
+		diags.addError("Cannot import etcd_prefix", err.Error())
+		resp.Diagnostics = diags
+		return resp
+	}
+	resp.ImportedResources = []*tfprotov6.ImportedResource{{
+		TypeName: TypeName,
+		State:    st.withKeys(got).encode(&diags),
+		Private:  private{ModRevision: rev}.encode(),
+		Identity: encodeIdentity(prefix, &diags),
+	}}
+	resp.Diagnostics = diags
+	return resp
+}

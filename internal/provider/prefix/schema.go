@@ -1,0 +1,62 @@
+package prefix
+
+import (
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// TypeName is the resource type this package serves.
+const TypeName = "etcd_prefix"
+
+var (
+	keysType   = tftypes.Map{ElementType: tftypes.String}
+	objectType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"id":        tftypes.String,
+		"prefix":    tftypes.String,
+		"keys":      keysType,
+		"keys_json": tftypes.String,
+		"exclusive": tftypes.Bool,
+	}}
+	identityType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"prefix": tftypes.String}}
+	prefixPath   = tftypes.NewAttributePath().WithAttributeName("prefix")
+	keysPath     = tftypes.NewAttributePath().WithAttributeName("keys")
+	keysJSONPath = tftypes.NewAttributePath().WithAttributeName("keys_json")
+)
+
+func resourceSchema() *tfprotov6.Schema {
+	md := tfprotov6.StringKindMarkdown
+	return &tfprotov6.Schema{
+		Version: 0,
+		Block: &tfprotov6.SchemaBlock{
+			DescriptionKind: md,
+			Description: "Manages the keys under one etcd key prefix as a single resource. " +
+				"With `exclusive = true` (the default) the resource owns everything under the prefix: keys not listed show as drift and are deleted. " +
+				"Writes go in transactions of at most the provider's `max_txn_ops` operations, so any number of keys can be applied.",
+			Attributes: []*tfprotov6.SchemaAttribute{
+				{Name: "id", Type: tftypes.String, Computed: true, DescriptionKind: md,
+					Description: "The prefix."},
+				{Name: "prefix", Type: tftypes.String, Required: true, DescriptionKind: md,
+					Description: "The key prefix, such as `/app/config/`. Every managed key is this prefix followed by a relative key. " +
+						"End it with `/`: a prefix `/app` also matches `/apple`. Changing it replaces the resource."},
+				{Name: "keys", Type: keysType, Optional: true, DescriptionKind: md,
+					Description: "Map of key, relative to `prefix`, to value. Exactly one of `keys` and `keys_json` must be set; `keys = {}` declares an empty prefix."},
+				{Name: "keys_json", Type: tftypes.String, Optional: true, DescriptionKind: md,
+					Description: "The same as `keys`, as a JSON object of relative key to string value, such as `file(\"config.json\")`. " +
+						"Compared by content, so key order and whitespace never cause a diff; drift shows as a JSON diff. " +
+						"Much faster than `keys` for tens of thousands of keys, because Terraform handles one string instead of one value per key."},
+				{Name: "exclusive", Type: tftypes.Bool, Optional: true, Computed: true, DescriptionKind: md,
+					Description: "When `true` (the default), the resource owns every key under `prefix`: unlisted keys are drift and are deleted on apply, and destroy deletes the whole prefix. " +
+						"When `false`, only the listed keys are read, written and destroyed; other keys under the prefix are left alone."},
+			},
+		},
+	}
+}
+
+func identitySchema() *tfprotov6.ResourceIdentitySchema {
+	return &tfprotov6.ResourceIdentitySchema{
+		Version: 0,
+		IdentityAttributes: []*tfprotov6.ResourceIdentitySchemaAttribute{
+			{Name: "prefix", Type: tftypes.String, RequiredForImport: true, Description: "The key prefix."},
+		},
+	}
+}

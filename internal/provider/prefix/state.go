@@ -1,0 +1,171 @@
+package prefix
+
+import (
+	"encoding/json"
+	"maps"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// state is a fully known etcd_prefix object.
+type state struct {
+	Prefix    string
+	Keys      map[string]string
+	JSON      bool   // the keys are held in keys_json rather than keys
+	KeysJSON  string // the keys_json text, when JSON
+	Exclusive bool
+}
+
+// private is the resource's private state: the revision the lost-update
+// guard compares against.
+type private struct {
+	ModRevision int64 `json:"mod_revision"`
+}
+
+func decodePrivate(b []byte) private {
+	var p private
+	_ = json.Unmarshal(b, &p) // empty or foreign private state: no guard revision
+	return p
+}
+
+func (p private) encode() []byte {
+	b, _ := json.Marshal(p)
+	return b
+}
+
+// withKeys returns a copy of s holding keys, keeping the keys_json text when
+// it already says the same (s.Keys holds that text's content, parsed when
+// the state was decoded).
+func (s state) withKeys(keys map[string]string) *state {
+	if s.JSON && !maps.Equal(s.Keys, keys) {
+		s.KeysJSON = canonicalKeysJSON(keys)
+	}
+	s.Keys = keys
+	return &s
+}
+
+// decodeState decodes an etcd_prefix object; nil when it is null.
+func decodeState(dv *tfprotov6.DynamicValue) (*state, error) {
+	attrs, err := objectAttrs(dv)
+	if err != nil || attrs == nil {
+		return nil, err
+	}
+	st := &state{Exclusive: true}
+	st.Prefix, _ = knownString(attrs["prefix"])
+	if b := attrs["exclusive"]; b.IsKnown() && !b.IsNull() {
+		if err := b.As(&st.Exclusive); err != nil {
+			return nil, err
+		}
+	}
+	if j := attrs["keys_json"]; !j.IsNull() {
+		st.JSON = true
+		st.KeysJSON, _ = knownString(j)
+		st.Keys, err = parseKeysJSON(st.KeysJSON)
+		return st, err
+	}
+	st.Keys, err = stringMap(attrs["keys"])
+	return st, err
+}
+
+func (s *state) encode(diags *diagnostics) *tfprotov6.DynamicValue {
+	keys := tftypes.NewValue(keysType, nil)
+	keysJSON := tftypes.NewValue(tftypes.String, nil)
+	if s.JSON {
+		keysJSON = tftypes.NewValue(tftypes.String, s.KeysJSON)
+	} else {
+		elems := make(map[string]tftypes.Value, len(s.Keys))
+		for k, v := range s.Keys {
+			elems[k] = tftypes.NewValue(tftypes.String, v)
+		}
+		keys = tftypes.NewValue(keysType, elems)
+	}
+	v := tftypes.NewValue(objectType, map[string]tftypes.Value{
+		"id":        tftypes.NewValue(tftypes.String, s.Prefix),
+		"prefix":    tftypes.NewValue(tftypes.String, s.Prefix),
+		"keys":      keys,
+		"keys_json": keysJSON,
+		"exclusive": tftypes.NewValue(tftypes.Bool, s.Exclusive),
+	})
+	dv, err := tfprotov6.NewDynamicValue(objectType, v)
+	if err != nil {
+		diags.addError("Cannot encode etcd_prefix state", err.Error())
+		return nil
+	}
+	return &dv
+}
+
+// nullState is the state of an etcd_prefix that does not exist.
+func nullState() *tfprotov6.DynamicValue {
+	dv, _ := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, nil))
+	return &dv
+}
+
+func encodeIdentity(prefix string, diags *diagnostics) *tfprotov6.ResourceIdentityData {
+	dv, err := tfprotov6.NewDynamicValue(identityType, tftypes.NewValue(identityType, map[string]tftypes.Value{
+		"prefix": tftypes.NewValue(tftypes.String, prefix),
+	}))
+	if err != nil {
+		diags.addError("Cannot encode etcd_prefix identity", err.Error())
+		return nil
+	}
+	return &tfprotov6.ResourceIdentityData{IdentityData: &dv}
+}
+
+func decodeIdentity(id *tfprotov6.ResourceIdentityData, diags *diagnostics) string {
+	v, err := id.IdentityData.Unmarshal(identityType)
+	if err != nil {
+		diags.addError("Invalid etcd_prefix identity", err.Error())
+		return ""
+	}
+	var attrs map[string]tftypes.Value
+	if err := v.As(&attrs); err != nil {
+		diags.addError("Invalid etcd_prefix identity", err.Error())
+		return ""
+	}
+	s, _ := knownString(attrs["prefix"])
+	return s
+}
+
+// objectAttrs decodes an etcd_prefix object; nil when it is null.
+func objectAttrs(dv *tfprotov6.DynamicValue) (map[string]tftypes.Value, error) {
+	if dv == nil {
+		return nil, nil
+	}
+	v, err := dv.Unmarshal(objectType)
+	if err != nil || v.IsNull() {
+		return nil, err
+	}
+	var attrs map[string]tftypes.Value
+	return attrs, v.As(&attrs)
+}
+
+// knownString returns a string value and whether it is known and not null.
+func knownString(v tftypes.Value) (string, bool) {
+	if !v.IsKnown() || v.IsNull() {
+		return "", false
+	}
+	var s string
+	if err := v.As(&s); err != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// stringMap decodes a map of strings; unknown elements are empty, and a null
+// map is an empty one.
+func stringMap(v tftypes.Value) (map[string]string, error) {
+	if v.IsNull() {
+		return map[string]string{}, nil
+	}
+	var elems map[string]tftypes.Value
+	if err := v.As(&elems); err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(elems))
+	for k, e := range elems {
+		s, _ := knownString(e)
+		out[k] = s
+	}
+	return out, nil
+}

@@ -1,0 +1,89 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/prefix"
+)
+
+// ProviderData is what a configured provider instance hands to its
+// resources and data sources: one client shared by all of them.
+type ProviderData struct {
+	client    *etcdclient.Client
+	maxTxnOps int
+	err       error
+}
+
+var errNotConfigured = errors.New("the provider has not been configured")
+
+// Client returns the configured client, or why there is none.
+func (d *ProviderData) Client() (*etcdclient.Client, error) {
+	switch {
+	case d == nil:
+		return nil, errNotConfigured
+	case d.client == nil && d.err != nil:
+		return nil, d.err
+	case d.client == nil:
+		return nil, errNotConfigured
+	}
+	return d.client, nil
+}
+
+// MaxTxnOps is the most operations to put in one transaction.
+func (d *ProviderData) MaxTxnOps() int {
+	if d == nil || d.maxTxnOps < 1 {
+		return etcdclient.DefaultMaxTxnOps
+	}
+	return d.maxTxnOps
+}
+
+// clientOrDiag returns the client, or adds an error diagnostic.
+func (d *ProviderData) clientOrDiag(diags *diag.Diagnostics) *etcdclient.Client {
+	c, err := d.Client()
+	if err != nil {
+		diags.AddError("etcd provider not configured", "Cannot reach etcd: "+err.Error())
+		return nil
+	}
+	return c
+}
+
+// providerDataFrom is what every resource and data source does in
+// Configure: take the provider's data, which is nil during validation.
+func providerDataFrom(data any, diags *diag.Diagnostics) *ProviderData {
+	if data == nil {
+		return nil
+	}
+	d, ok := data.(*ProviderData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *ProviderData, got %T. This is a bug in the provider; please report it.", data))
+		return nil
+	}
+	return d
+}
+
+// lastConfigured remembers the ProviderData of one provider server's last
+// Configure call, for the etcd_prefix server served beside it.
+type lastConfigured struct {
+	mu   sync.RWMutex
+	data *ProviderData
+}
+
+func (l *lastConfigured) set(d *ProviderData) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.data = d
+}
+
+// prefixConn is the etcd_prefix server's seam to the configuration.
+func (l *lastConfigured) prefixConn() (prefix.Conn, error) {
+	l.mu.RLock()
+	d := l.data
+	l.mu.RUnlock()
+	c, err := d.Client()
+	return prefix.Conn{Client: c, MaxTxnOps: d.MaxTxnOps()}, err
+}
