@@ -1,11 +1,11 @@
 // Package bench times the provider through the real tofu binary. It builds
-// the provider, the no-I/O floor provider (./floorprovider) and etcd-dev,
+// the provider, the no-I/O floor provider (cmd/floorprovider) and etcd-dev,
 // starts etcd on a free loopback port, writes each scenario as
 // main.tf.json, runs its cycle (apply, no-op plan, a 1 % update, destroy)
 // several times through dev_overrides, against the provider and against
 // the floor, and prints a Markdown report for BENCHMARKS.md.
 //
-// `make bench` runs it (./cmd/bench); TestBenchSmoke runs a 1,000-key pass
+// `make bench` runs it (cmd/bench); TestBenchSmoke runs a 1,000-key pass
 // of it in `make test`, so it cannot rot.
 package bench
 
@@ -34,7 +34,7 @@ type Options struct {
 	// Tofu is the tofu (or terraform) binary (default <module>/.bin/tofu).
 	Tofu string
 	// CPUProfileDir, when set, makes the provider write CPU profiles to
-	// CPUProfileDir/<scenario>/cpu-PID.pprof (see cpuprofile.go), and
+	// CPUProfileDir/<scenario>/cpu-PID.pprof (see internal/tuning/cpuprofile.go), and
 	// OpenTofu its own to tofu-<command>-<time>.pprof beside them.
 	CPUProfileDir string
 	// HCL writes the configurations in native syntax (main.tf) instead of
@@ -130,14 +130,15 @@ func moduleRoot() (string, error) {
 // floor.
 func (r *runner) setUp(ctx context.Context, root string) error {
 	floorDir := filepath.Join(r.work, "floor")
+	// The provider is built with the CPU profiler, which release builds lack.
 	builds := [][2]string{
 		{filepath.Join(r.opts.BinDir, "terraform-provider-etcd"), "."},
 		{filepath.Join(r.opts.BinDir, "etcd-dev"), "./cmd/etcd-dev"},
-		{filepath.Join(floorDir, "terraform-provider-etcd"), "./internal/bench/floorprovider"},
+		{filepath.Join(floorDir, "terraform-provider-etcd"), "./cmd/floorprovider"},
 	}
 	for _, b := range builds {
-		fmt.Fprintf(r.opts.Log, "go build -o %s %s\n", b[0], b[1])
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", b[0], b[1])
+		fmt.Fprintf(r.opts.Log, "go build -tags cpuprofile -o %s %s\n", b[0], b[1])
+		cmd := exec.CommandContext(ctx, "go", "build", "-tags", "cpuprofile", "-o", b[0], b[1])
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("go build %s: %w\n%s", b[1], err, out)
@@ -270,7 +271,7 @@ func (r *runner) tofu(ctx context.Context, dir string, s Scenario, floor bool, c
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return Sample{}, err
 		}
-		cmd.Env = append(cmd.Env, "TF_ETCD_CPUPROFILE="+dir, // the provider, see cpuprofile.go
+		cmd.Env = append(cmd.Env, "TF_ETCD_CPUPROFILE="+dir, // the provider, see internal/tuning/cpuprofile.go
 			fmt.Sprintf("TOFU_CPU_PROFILE=%s/tofu-%s-%d.pprof", dir, command[0], time.Now().UnixNano())) // Terraform core
 	}
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) } // let tofu stop its providers

@@ -76,7 +76,7 @@ func (rep *Report) WriteMarkdown(w io.Writer) {
 		syntax = "native syntax (`main.tf`)"
 	}
 	fmt.Fprintf(w, "- Command: `%s`; %d runs of each scenario's cycle, provider and floor alternately; configurations in %s\n", rep.Command, rep.Runs, syntax)
-	fmt.Fprintf(w, "- Seconds are wall time of the tofu command. Floor: the same configuration against the no-I/O floor provider (`internal/bench/floorprovider`). "+
+	fmt.Fprintf(w, "- Seconds are wall time of the tofu command. Floor: the same configuration against the no-I/O floor provider (`cmd/floorprovider`). "+
 		"CPU: median CPU seconds of Terraform core (tofu) / the provider processes / etcd.\n\n")
 	fmt.Fprintln(w, "| scenario | phase | median s | min s | max s | floor median s | × floor | provider peak RSS | CPU s: core / provider / etcd |")
 	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---|")

@@ -1,19 +1,18 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdtest"
 )
 
 const failoverKeys = 2000
 
-// clusterConfig renders a provider block for every member of cluster.
+// clusterPrefixConfig is an etcd_prefix of keys with a provider that knows
+// every member of cluster, with the given timeout settings.
 func clusterPrefixConfig(cluster *etcdtest.Cluster, prefix string, keys map[string]string, timeouts string) string {
 	var b strings.Builder
 	for k, v := range keys {
@@ -80,39 +79,6 @@ func TestAccFailover_memberStoppedDuringPrefixApply(t *testing.T) {
 type applyResult struct {
 	out string
 	err error
-}
-
-// waitForKeys returns once the first transaction under prefix landed.
-func waitForKeys(t *testing.T, c *etcdclient.Client, prefix string) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		n, err := c.GetKeyCountWithPrefix(context.Background(), prefix)
-		if err == nil && n > 0 {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatal("the apply wrote nothing within 60s")
-}
-
-// expectExactly checks that etcd holds exactly want under prefix: nothing
-// lost, nothing extra.
-func expectExactly(t *testing.T, c *etcdclient.Client, prefix string, want map[string]string) {
-	t.Helper()
-	kvs, err := c.List(context.Background(), prefix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(kvs) != len(want) {
-		t.Fatalf("etcd holds %d keys under %q, want %d", len(kvs), prefix, len(want))
-	}
-	for _, kv := range kvs {
-		rel := strings.TrimPrefix(kv.Key, prefix)
-		if w, ok := want[rel]; !ok || w != string(kv.Value) {
-			t.Fatalf("etcd holds %q = %q, want %q (present: %t)", kv.Key, kv.Value, w, ok)
-		}
-	}
 }
 
 // With two of three members stopped the cluster has no quorum: plan fails

@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdtest"
 )
 
 // seedLegacy writes the keys the adoption guides adopt.
@@ -63,11 +61,4 @@ func TestAccGuide_adoptPrefixWithGeneratedConfig(t *testing.T) {
 	if w.planChanges() {
 		t.Fatal("the plan after adoption is not empty")
 	}
-}
-
-// ownEtcd is a test etcd of its own, for tests whose keys are fixed names.
-func ownEtcd(t *testing.T) *testEtcd {
-	t.Helper()
-	cfg := etcdtest.New(t).ClientConfig()
-	return &testEtcd{cfg: cfg, client: etcdtest.Client(t, cfg), prefix: "/"}
 }

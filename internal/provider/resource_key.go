@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -249,15 +248,7 @@ func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 }
 
 func (r *keyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	key := importedString(ctx, req, "key", &resp.Diagnostics)
-	if key == "" && !resp.Diagnostics.HasError() {
-		resp.Diagnostics.AddError("Invalid import ID", "Import an etcd_key by its key, for example:\n  terraform import etcd_key.db_host /app/config/db_host")
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), key)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), key)...)
+	importByString(ctx, req, resp, "key", "etcd_key", "terraform import etcd_key.db_host /app/config/db_host")
 }
 
 func changedOutsideDetail(key string, known int64, now *etcdclient.KeyValue) string {
@@ -267,16 +258,4 @@ func changedOutsideDetail(key string, known int64, now *etcdclient.KeyValue) str
 	}
 	return fmt.Sprintf("The key %q was written by someone else since Terraform last read it (at mod revision %d; %s). Nothing was written. "+
 		"Run plan again to see the current value, then apply.", key, known, current)
-}
-
-// addWriteError explains a failed write, pointing at lease_id when the lease
-// is gone.
-func addWriteError(diags *diag.Diagnostics, summary string, leaseID types.Int64, err error) {
-	if errors.Is(err, etcdclient.ErrLeaseNotFound) && !leaseID.IsNull() {
-		diags.AddAttributeError(path.Root("lease_id"), "Lease not found",
-			fmt.Sprintf("The lease %d (%x) does not exist: it expired or was revoked. Nothing was written. Use a live lease, such as etcd_lease.<name>.lease_id.",
-				leaseID.ValueInt64(), leaseID.ValueInt64()))
-		return
-	}
-	diags.AddError(summary, err.Error())
 }

@@ -153,10 +153,7 @@ func (r *leaseResource) Read(ctx context.Context, req resource.ReadRequest, resp
 
 // Update only changes refresh_keepalive, which lives in the state alone.
 func (r *leaseResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m leaseModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	setIdentity(ctx, resp.Identity, "id", m.ID, &resp.Diagnostics)
+	updateFromPlan[leaseModel](ctx, req, resp, "id")
 }
 
 func (r *leaseResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

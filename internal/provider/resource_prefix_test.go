@@ -1,9 +1,7 @@
 package provider
 
 import (
-	"context"
 	"fmt"
-	"maps"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,39 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
-
-func prefixConfig(e *testEtcd, exclusive bool, keys map[string]string) string {
-	var b strings.Builder
-	for k, v := range keys {
-		fmt.Fprintf(&b, "    %q = %q\n", k, v)
-	}
-	return e.config(`
-resource "etcd_prefix" "test" {
-  prefix    = %[1]q
-  exclusive = %[2]t
-  keys = {
-%[3]s  }
-}
-`, e.prefix, exclusive, b.String())
-}
-
-// expectPrefix checks that etcd holds exactly want under the test's prefix.
-func (e *testEtcd) expectPrefix(t *testing.T, want map[string]string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		kvs, err := e.client.List(context.Background(), e.prefix)
-		if err != nil {
-			return err
-		}
-		got := map[string]string{}
-		for _, kv := range kvs {
-			got[strings.TrimPrefix(kv.Key, e.prefix)] = string(kv.Value)
-		}
-		if !maps.Equal(got, want) {
-			return fmt.Errorf("etcd holds %v under %q, want %v", got, e.prefix, want)
-		}
-		return nil
-	}
-}
 
 func TestAccPrefix_exclusiveLifecycle(t *testing.T) {
 	e := sharedEtcd(t)
@@ -233,14 +198,6 @@ resource "etcd_prefix" "test" {
 	}
 }
 
-func manyKeys(n int) map[string]string {
-	keys := make(map[string]string, n)
-	for i := range n {
-		keys[fmt.Sprintf("k%05d", i)] = fmt.Sprintf("value-%d", i)
-	}
-	return keys
-}
-
 // 10,000 keys are created, read and destroyed in chunks of max_txn_ops.
 func TestAccPrefix_tenThousandKeys(t *testing.T) {
 	e := sharedEtcd(t)
@@ -291,4 +248,52 @@ func TestAccPrefix_partialWriteIsRecorded(t *testing.T) {
 	if w.planChanges() {
 		t.Fatal("plan after convergence is not empty")
 	}
+}
+
+// Changing 1 % of a 10,000-key prefix writes exactly those 100 keys: every
+// other key keeps its mod_revision.
+func TestAccPrefix_onlyChangedKeysWritten(t *testing.T) {
+	e := sharedEtcd(t)
+	keys, changed := manyKeys(10000), manyKeys(10000)
+	for i := 0; i < 10000; i += 100 {
+		changed[fmt.Sprintf("k%05d", i)] = "changed"
+	}
+	var before map[string]int64
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		CheckDestroy:             e.expectPrefix(t, map[string]string{}),
+		Steps: []resource.TestStep{
+			{
+				Config: prefixConfig(e, true, keys),
+				Check: func(*terraform.State) (err error) {
+					before, err = e.modRevisions()
+					return err
+				},
+			},
+			{
+				Config: prefixConfig(e, true, changed),
+				Check: resource.ComposeTestCheckFunc(e.expectPrefix(t, changed), func(*terraform.State) error {
+					after, err := e.modRevisions()
+					if err != nil {
+						return err
+					}
+					var written []string
+					for rel, rev := range after {
+						if rev != before[rel] {
+							written = append(written, rel)
+						}
+					}
+					for _, rel := range written {
+						if changed[rel] != "changed" {
+							return fmt.Errorf("unchanged key %q was written", rel)
+						}
+					}
+					if len(written) != 100 {
+						return fmt.Errorf("%d keys were written, want the 100 changed ones", len(written))
+					}
+					return nil
+				}),
+			},
+		},
+	})
 }

@@ -5,14 +5,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
@@ -60,17 +56,6 @@ func roleSchema() schema.Schema {
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 		},
-	}
-}
-
-// requiredReplaceString is a required, non-empty string whose change replaces
-// the resource: a user or role name, a permission's role or key.
-func requiredReplaceString(desc string) schema.StringAttribute {
-	return schema.StringAttribute{
-		Required:            true,
-		MarkdownDescription: desc,
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 	}
 }
 
@@ -123,10 +108,7 @@ func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 
 // Update has nothing to do: changing the name replaces the role.
 func (r *roleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m roleModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	setIdentity(ctx, resp.Identity, "name", m.Name, &resp.Diagnostics)
+	updateFromPlan[roleModel](ctx, req, resp, "name")
 }
 
 func (r *roleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -147,37 +129,5 @@ func (r *roleResource) IdentitySchema(_ context.Context, _ resource.IdentitySche
 }
 
 func (r *roleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByName(ctx, req, resp, "etcd_role", "terraform import etcd_role.app app")
-}
-
-// importByName imports a user or role by its name, which is also its id,
-// given as the import ID or as the identity's name.
-func importByName(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, typeName, example string) {
-	name := importedString(ctx, req, "name", &resp.Diagnostics)
-	if name == "" && !resp.Diagnostics.HasError() {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Import an %s by its name, for example:\n  %s", typeName, example))
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
-}
-
-// addExistsError reports that Create found what it was to create already in
-// etcd, and how to import it instead.
-func addExistsError(diags *diag.Diagnostics, summary, what, typeName, id string) {
-	diags.AddError(summary, fmt.Sprintf("%s already exists in etcd, so it was left alone. To manage it with Terraform, import it:\n  terraform import %s.<name> '%s'\nor add an import block with id = %q.",
-		what, typeName, id, id))
-}
-
-// addAuthError reports a failed call of the etcd auth API, explaining what
-// permission denied means there.
-func addAuthError(diags *diag.Diagnostics, summary string, err error) {
-	detail := err.Error()
-	if errors.Is(err, etcdclient.ErrPermissionDenied) {
-		detail += "\n\nOnce authentication is on, only a user with the root role may manage users, roles, permissions and authentication itself: " +
-			"configure the provider with such a user (username and password, or a client certificate whose common name is that user)."
-	}
-	diags.AddError(summary, detail)
+	importByString(ctx, req, resp, "name", "etcd_role", "terraform import etcd_role.app app")
 }

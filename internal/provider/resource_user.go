@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -325,7 +324,7 @@ func (r *userResource) IdentitySchema(_ context.Context, _ resource.IdentitySche
 }
 
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByName(ctx, req, resp, "etcd_user", "terraform import etcd_user.app app")
+	importByString(ctx, req, resp, "name", "etcd_user", "terraform import etcd_user.app app")
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("no_password"), false)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
 }
@@ -367,49 +366,6 @@ func (r *userResource) syncRoles(ctx context.Context, client *etcdclient.Client,
 	return stringSetValue(sortedKeys(now))
 }
 
-// stringSet returns the elements of a set of strings.
-func stringSet(ctx context.Context, s types.Set, diags *diag.Diagnostics) map[string]bool {
-	var elems []string
-	diags.Append(s.ElementsAs(ctx, &elems, false)...)
-	out := make(map[string]bool, len(elems))
-	for _, e := range elems {
-		out[e] = true
-	}
-	return out
-}
-
-func stringSetValue(elems []string) types.Set {
-	vals := make([]attr.Value, len(elems))
-	for i, e := range elems {
-		vals[i] = types.StringValue(e)
-	}
-	return types.SetValueMust(types.StringType, vals)
-}
-
-func sortedKeys(m map[string]bool) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// joinAnd joins words as "a, b and c".
-func joinAnd(words []string) string {
-	switch len(words) {
-	case 0:
-		return ""
-	case 1:
-		return words[0]
-	}
-	out := words[0]
-	for _, w := range words[1 : len(words)-1] {
-		out += ", " + w
-	}
-	return out + " and " + words[len(words)-1]
-}
-
 // rolesExist checks, before a user is created, that every role to grant
 // exists, so that a missing role leaves nothing behind.
 func rolesExist(ctx context.Context, client *etcdclient.Client, user string, roles map[string]bool, diags *diag.Diagnostics) bool {
@@ -425,10 +381,4 @@ func rolesExist(ctx context.Context, client *etcdclient.Client, user string, rol
 		}
 	}
 	return true
-}
-
-func addRoleNotFound(diags *diag.Diagnostics, role, user string) {
-	diags.AddAttributeError(path.Root("roles"), "Role not found",
-		fmt.Sprintf("The role %q cannot be granted to the user %q because it does not exist. "+
-			"Create it with an etcd_role and reference etcd_role.<name>.name in roles, so that Terraform creates the role first.", role, user))
 }

@@ -3,47 +3,12 @@ package provider
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdtest"
 )
-
-// buildProvider builds the provider binary, for tests that need tofu to run
-// it as a plugin process (so that its logs go where tofu sends them).
-func buildProvider(t *testing.T) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Join(filepath.Dir(file), "..", "..")
-	dir := t.TempDir()
-	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-etcd"), ".")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return dir
-}
-
-// pluginWorkdir is a working directory where tofu runs the built provider
-// through dev_overrides, with TF_LOG=TRACE written to tofu.log.
-func pluginWorkdir(t *testing.T, hcl string) *workdir {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance tests run with TF_ACC=1 (make test sets it)")
-	}
-	bin := buildProvider(t)
-	dir := t.TempDir()
-	w := &workdir{t: t, dir: dir}
-	w.write("main.tf", hcl)
-	w.write("cli.tfrc", fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", providerSource("etcd"), bin))
-	w.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+filepath.Join(dir, "cli.tfrc"),
-		"TF_LOG=TRACE", "TF_LOG_PATH="+filepath.Join(dir, "tofu.log"), "TF_IN_AUTOMATION=1", "TF_INPUT=0")
-	return w
-}
 
 // With TF_LOG=TRACE, no password or private key reaches the logs (tofu's and
 // the provider's), the command output, an error message, the state or a
@@ -151,13 +116,4 @@ func pemBody(pem string) string {
 		}
 	}
 	return strings.Join(body, "")[:40] // a run of key material long enough to be unique
-}
-
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -45,4 +46,19 @@ func importedString(ctx context.Context, req resource.ImportStateRequest, attr s
 func removeResource(ctx context.Context, resp *resource.ReadResponse, attr string, value types.String) {
 	setIdentity(ctx, resp.Identity, attr, value, &resp.Diagnostics)
 	resp.State.RemoveResource(ctx)
+}
+
+// importByString imports a resource named by one string, its id, given as
+// the import ID or as the identity attribute attr: for example an etcd_key
+// by its key or an etcd_role by its name.
+func importByString(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, attr, typeName, example string) {
+	value := importedString(ctx, req, attr, &resp.Diagnostics)
+	if value == "" && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Import an %s by its %s, for example:\n  %s", typeName, attr, example))
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), value)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), value)...)
 }

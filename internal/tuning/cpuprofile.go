@@ -1,4 +1,6 @@
-package main
+//go:build cpuprofile
+
+package tuning
 
 import (
 	"fmt"
@@ -9,8 +11,9 @@ import (
 
 // cpuProfileEnv names a directory; when it is set, the provider writes a CPU
 // profile of its whole life to DIR/cpu-PID.pprof. Terraform starts the
-// provider itself, so an environment variable is the only way in; the
-// benchmarks (internal/bench) use it for the profile in BENCHMARKS.md.
+// provider itself, so an environment variable is the only way in. Only
+// builds with the cpuprofile tag have it: the benchmarks (cmd/bench) build
+// the provider so.
 const cpuProfileEnv = "TF_ETCD_CPUPROFILE"
 
 // startCPUProfile starts profiling when cpuProfileEnv is set and returns the

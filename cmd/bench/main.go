@@ -48,7 +48,7 @@ func run() error {
 		HCL:           *hcl,
 		Env:           splitList(*env),
 		CPUProfileDir: *profile,
-		Command:       strings.Join(append([]string{"go run ./internal/bench/cmd/bench"}, os.Args[1:]...), " "),
+		Command:       strings.Join(append([]string{"go run ./cmd/bench"}, os.Args[1:]...), " "),
 		Log:           os.Stderr,
 	})
 	if err != nil {
