@@ -32,16 +32,15 @@ type change struct {
 func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) *tfprotov6.ApplyResourceChangeResponse {
 	var diags diagnostics
 	resp := &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Private: req.PlannedPrivate}
+	defer func() { resp.Diagnostics = diags }()
 	prior, err1 := decodeState(req.PriorState)
 	planned, err2 := decodeState(req.PlannedState)
 	if err := errors.Join(err1, err2); err != nil {
 		diags.addError("Cannot apply etcd_prefix", err.Error())
-		resp.Diagnostics = diags
 		return resp
 	}
 	conn, ok := s.conn(&diags)
 	if !ok {
-		resp.Diagnostics = diags
 		return resp
 	}
 	guard := decodePrivate(req.PlannedPrivate)
@@ -63,7 +62,6 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 	if out.rev > 0 {
 		resp.Private = private{ModRevision: out.rev}.encode()
 	}
-	resp.Diagnostics = diags
 	return resp
 }
 

@@ -96,27 +96,24 @@ func upgradeJSON(raw *tfprotov6.RawState, typ tftypes.Type) (*tfprotov6.DynamicV
 func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *tfprotov6.ReadResourceResponse {
 	var diags diagnostics
 	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState}
+	defer func() { resp.Diagnostics = diags }()
 	st, err := decodeState(req.CurrentState)
 	if err != nil {
 		diags.addError("Cannot read etcd_prefix state", err.Error())
-		resp.Diagnostics = diags
 		return resp
 	}
 	conn, ok := s.conn(&diags)
 	if !ok {
-		resp.Diagnostics = diags
 		return resp
 	}
 	got, rev, err := readKeys(ctx, conn, st)
 	if err != nil {
 		diags.addError("Cannot read etcd_prefix", err.Error())
-		resp.Diagnostics = diags
 		return resp
 	}
 	resp.NewState = st.withKeys(got).encode(&diags)
 	resp.Private = private{ModRevision: rev}.encode()
 	resp.NewIdentity = encodeIdentity(st.Prefix, &diags)
-	resp.Diagnostics = diags
 	return resp
 }
 
@@ -158,10 +155,10 @@ func readKeys(ctx context.Context, conn Conn, st *state) (map[string]string, int
 func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
 	var diags diagnostics
 	resp := &tfprotov6.PlanResourceChangeResponse{PlannedPrivate: req.PriorPrivate}
+	defer func() { resp.Diagnostics = diags }()
 	attrs, err := objectAttrs(req.ProposedNewState)
 	if err != nil {
 		diags.addError("Cannot plan etcd_prefix", err.Error())
-		resp.Diagnostics = diags
 		return resp
 	}
 	if attrs == nil { // destroy
@@ -189,7 +186,7 @@ func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChang
 	if prefix, ok := knownString(attrs["prefix"]); ok {
 		resp.PlannedIdentity = encodeIdentity(prefix, &diags)
 	}
-	resp.PlannedState, resp.Diagnostics = &planned, diags
+	resp.PlannedState = &planned
 	return resp
 }
 
@@ -204,6 +201,7 @@ func keepPriorJSON(prior, config tftypes.Value) bool {
 func (s *server) importState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) *tfprotov6.ImportResourceStateResponse {
 	var diags diagnostics
 	resp := &tfprotov6.ImportResourceStateResponse{}
+	defer func() { resp.Diagnostics = diags }()
 	prefix := req.ID
 	if req.Identity != nil && req.Identity.IdentityData != nil {
 		prefix = decodeIdentity(req.Identity, &diags)
@@ -212,19 +210,16 @@ func (s *server) importState(ctx context.Context, req *tfprotov6.ImportResourceS
 		diags.addError("Invalid import ID", "Import an etcd_prefix by its prefix, for example:\n  terraform import etcd_prefix.app /app/config/")
 	}
 	if diags.hasError() {
-		resp.Diagnostics = diags
 		return resp
 	}
 	conn, ok := s.conn(&diags)
 	if !ok {
-		resp.Diagnostics = diags
 		return resp
 	}
 	st := &state{Prefix: prefix, Exclusive: true}
 	got, rev, err := readKeys(ctx, conn, st)
 	if err != nil {
 		diags.addError("Cannot import etcd_prefix", err.Error())
-		resp.Diagnostics = diags
 		return resp
 	}
 	resp.ImportedResources = []*tfprotov6.ImportedResource{{
@@ -233,6 +228,5 @@ func (s *server) importState(ctx context.Context, req *tfprotov6.ImportResourceS
 		Private:  private{ModRevision: rev}.encode(),
 		Identity: encodeIdentity(prefix, &diags),
 	}}
-	resp.Diagnostics = diags
 	return resp
 }
