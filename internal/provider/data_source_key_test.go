@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"regexp"
 	"strconv"
 	"testing"
@@ -14,7 +13,7 @@ import (
 
 func TestAccKeyDataSource(t *testing.T) {
 	e := sharedEtcd(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	rev1, err := e.client.Put(ctx, e.prefix+"k", "v1")
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +56,7 @@ data "etcd_key" "binary" {
 
 func TestAccKeyDataSource_errors(t *testing.T) {
 	e := sharedEtcd(t)
-	rev, err := e.client.Put(context.Background(), e.prefix+"k", "v")
+	rev, err := e.client.Put(t.Context(), e.prefix+"k", "v")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -46,7 +45,7 @@ resource "etcd_key" "guarded" {
 // storeRevision returns etcd's current revision.
 func storeRevision(t *testing.T, c *etcdclient.Client) int64 {
 	t.Helper()
-	_, rev, err := c.ListRange(context.Background(), etcdclient.Range{Key: "\x00", Limit: 1})
+	_, rev, err := c.ListRange(t.Context(), etcdclient.Range{Key: "\x00", Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +57,7 @@ func storeRevision(t *testing.T, c *etcdclient.Client) int64 {
 func TestAccLock_waitsForTheHolder(t *testing.T) {
 	t.Parallel()
 	e := sharedEtcd(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	lockName, key := e.prefix+"lock", e.prefix+"written-under-lock"
 	holder, err := e.client.AcquireLock(ctx, lockName, 30)
 	if err != nil {
@@ -99,11 +98,11 @@ func TestAccLock_timeoutNamesTheHolder(t *testing.T) {
 	t.Parallel()
 	e := sharedEtcd(t)
 	lockName, key := e.prefix+"lock", e.prefix+"never-written"
-	holder, err := e.client.AcquireLock(context.Background(), lockName, 30)
+	holder, err := e.client.AcquireLock(t.Context(), lockName, 30)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = e.client.ReleaseLock(context.Background(), holder) }()
+	defer func() { _ = e.client.ReleaseLock(t.Context(), holder) }()
 	w := newWorkdir(t, lockedConfig(e, lockName, "2s", lockedKey(key, "v")), "etcd", "etcdlocked")
 	out, err := w.apply()
 	if err == nil {
@@ -157,7 +156,7 @@ func TestAccLock_concurrentRunsSerialise(t *testing.T) {
 // revisionSpan returns the lowest and highest mod revision under prefix.
 func revisionSpan(t *testing.T, c *etcdclient.Client, prefix string) [2]int64 {
 	t.Helper()
-	kvs, err := c.List(context.Background(), prefix)
+	kvs, err := c.List(t.Context(), prefix)
 	if err != nil || len(kvs) == 0 {
 		t.Fatalf("list %q: %d keys, %v", prefix, len(kvs), err)
 	}
@@ -172,7 +171,7 @@ func revisionSpan(t *testing.T, c *etcdclient.Client, prefix string) [2]int64 {
 func TestAccLock_fencedWriteAfterLockLost(t *testing.T) {
 	t.Parallel()
 	e := sharedEtcd(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	fenceKey, key := e.prefix+"lock/owner", e.prefix+"fenced"
 	rev, err := e.client.Put(ctx, fenceKey, "")
 	if err != nil {

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -73,7 +72,7 @@ func exampleEtcd(t *testing.T, setup exampleSetup) etcdclient.Config {
 	cfg := s.ClientConfig()
 	c := etcdtest.Client(t, cfg)
 	for k, v := range setup.seed {
-		if _, err := c.Put(context.Background(), k, v); err != nil {
+		if _, err := c.Put(t.Context(), k, v); err != nil {
 			t.Fatal(err)
 		}
 	}

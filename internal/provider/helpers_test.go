@@ -146,14 +146,14 @@ func (e *testEtcd) config(hcl string, args ...any) string {
 
 func (e *testEtcd) put(t *testing.T, key, value string) {
 	t.Helper()
-	if _, err := e.client.Put(context.Background(), key, value); err != nil {
+	if _, err := e.client.Put(t.Context(), key, value); err != nil {
 		t.Fatalf("put %q: %v", key, err)
 	}
 }
 
 func (e *testEtcd) del(t *testing.T, key string) {
 	t.Helper()
-	if _, err := e.client.Delete(context.Background(), key); err != nil {
+	if _, err := e.client.Delete(t.Context(), key); err != nil {
 		t.Fatalf("delete %q: %v", key, err)
 	}
 }
@@ -161,7 +161,7 @@ func (e *testEtcd) del(t *testing.T, key string) {
 // value returns a key's value, or "<missing>".
 func (e *testEtcd) value(t *testing.T, key string) string {
 	t.Helper()
-	kv, err := e.client.Get(context.Background(), key)
+	kv, err := e.client.Get(t.Context(), key)
 	if errors.Is(err, etcdclient.ErrKeyNotFound) {
 		return "<missing>"
 	}
@@ -343,7 +343,7 @@ func manyKeys(n int) map[string]string {
 // expectPrefix checks that etcd holds exactly want under the test's prefix.
 func (e *testEtcd) expectPrefix(t *testing.T, want map[string]string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		kvs, err := e.client.List(context.Background(), e.prefix)
+		kvs, err := e.client.List(t.Context(), e.prefix)
 		if err != nil {
 			return err
 		}
@@ -392,7 +392,7 @@ func waitForKeys(t *testing.T, c *etcdclient.Client, prefix string) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		n, err := c.GetKeyCountWithPrefix(context.Background(), prefix)
+		n, err := c.GetKeyCountWithPrefix(t.Context(), prefix)
 		if err == nil && n > 0 {
 			return
 		}
@@ -405,7 +405,7 @@ func waitForKeys(t *testing.T, c *etcdclient.Client, prefix string) {
 // lost, nothing extra.
 func expectExactly(t *testing.T, c *etcdclient.Client, prefix string, want map[string]string) {
 	t.Helper()
-	kvs, err := c.List(context.Background(), prefix)
+	kvs, err := c.List(t.Context(), prefix)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -26,7 +25,7 @@ func TestAccAuth_lifecycleMTLS(t *testing.T) {
 }
 
 func testAccAuthLifecycle(t *testing.T, e *testEtcd) {
-	ctx := context.Background()
+	ctx := t.Context()
 	config := func(enabled bool) string {
 		return e.config(`
 resource "etcd_role" "root" {
@@ -108,7 +107,7 @@ resource "etcd_auth" "test" {
 // with a message naming what is missing, and leaves authentication off.
 func TestAccAuth_rootMissing(t *testing.T) {
 	e := authTestEtcd(t, etcdtest.New(t), false)
-	ctx := context.Background()
+	ctx := t.Context()
 	config := e.config(`
 resource "etcd_auth" "test" {
   enabled = true

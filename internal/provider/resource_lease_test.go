@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -50,7 +49,7 @@ func TestAccLease_lifecycle(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy: func(s *terraform.State) error {
-			if _, err := e.client.GetLeaseInfo(context.Background(), granted); !errors.Is(err, etcdclient.ErrLeaseNotFound) {
+			if _, err := e.client.GetLeaseInfo(t.Context(), granted); !errors.Is(err, etcdclient.ErrLeaseNotFound) {
 				return fmt.Errorf("lease %d still exists after destroy (err=%w)", granted, err)
 			}
 			return e.expectValue(t, e.prefix+"attached", "<missing>")(s)
@@ -70,7 +69,7 @@ func TestAccLease_lifecycle(t *testing.T) {
 							return err
 						}
 						granted = id
-						info, err := e.client.GetLeaseInfo(context.Background(), id)
+						info, err := e.client.GetLeaseInfo(t.Context(), id)
 						if err != nil {
 							return err
 						}
@@ -112,7 +111,7 @@ func TestAccLease_lifecycle(t *testing.T) {
 			},
 			{ // a revoked lease is recreated, and so is the key it took with it
 				PreConfig: func() {
-					if err := e.client.RevokeLease(context.Background(), granted); err != nil {
+					if err := e.client.RevokeLease(t.Context(), granted); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -142,7 +141,7 @@ func TestAccLease_refreshKeepalive(t *testing.T) {
 		if err != nil {
 			return 0, err
 		}
-		info, err := e.client.GetLeaseInfo(context.Background(), id)
+		info, err := e.client.GetLeaseInfo(t.Context(), id)
 		if err != nil {
 			return 0, err
 		}

@@ -27,7 +27,7 @@ func TestAccRolePermission_lifecycleMTLS(t *testing.T) {
 // Two permissions of a role made outside Terraform, which also has a
 // permission granted by hand: each resource manages only its own.
 func testAccRolePermissionLifecycle(t *testing.T, e *testEtcd) {
-	ctx := context.Background()
+	ctx := context.WithoutCancel(t.Context()) // also used in cleanups
 	role := authName(e, "role")
 	prefix, single := e.prefix+"app/", e.prefix+`odd key "with" quotes, {braces} and ünïcode`
 	prefixEnd := etcdclient.PrefixRangeEnd(prefix)
@@ -190,7 +190,7 @@ resource "etcd_role_permission" "test" {
 		Steps: []resource.TestStep{
 			{Config: config},
 			{ // drift: the whole role is deleted with the client
-				PreConfig: func() { authDo(t, "delete role", e.client.DeleteRole(context.Background(), role)) },
+				PreConfig: func() { authDo(t, "delete role", e.client.DeleteRole(t.Context(), role)) },
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("etcd_role.test", plancheck.ResourceActionCreate),
@@ -285,7 +285,7 @@ func TestPermissionID(t *testing.T) {
 
 func TestAccRolePermission_createFailsWhenGranted(t *testing.T) {
 	e := sharedEtcd(t)
-	ctx := context.Background()
+	ctx := context.WithoutCancel(t.Context()) // also used in cleanups
 	role := authName(e, "role")
 	authDo(t, "create role", e.client.CreateRole(ctx, role))
 	authDo(t, "grant permission", e.client.GrantPermission(ctx, role, e.prefix, etcdclient.PrefixRangeEnd(e.prefix), etcdclient.PermRead))

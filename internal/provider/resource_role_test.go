@@ -17,7 +17,7 @@ func TestAccRole_lifecycle(t *testing.T) { testAccRoleLifecycle(t, sharedEtcd(t)
 func TestAccRole_lifecycleMTLS(t *testing.T) { testAccRoleLifecycle(t, authMTLSEtcd(t)) }
 
 func testAccRoleLifecycle(t *testing.T, e *testEtcd) {
-	ctx := context.Background()
+	ctx := context.WithoutCancel(t.Context()) // also used in cleanups
 	first, second, holder := authName(e, "first"), authName(e, "second"), authName(e, "holder")
 	// A user made outside Terraform that is given the role by hand: deleting
 	// the role takes it from the user.
@@ -96,7 +96,7 @@ resource "etcd_role" "test" {
 func TestAccRole_createFailsWhenRoleExists(t *testing.T) {
 	e := sharedEtcd(t)
 	name := authName(e, "taken")
-	authDo(t, "create role", e.client.CreateRole(context.Background(), name))
+	authDo(t, "create role", e.client.CreateRole(t.Context(), name))
 	t.Cleanup(func() { _ = e.client.DeleteRole(context.Background(), name) })
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),

@@ -32,7 +32,7 @@ func TestAccUser_lifecycle(t *testing.T) {
 func TestAccUser_lifecycleMTLS(t *testing.T) { testAccUserLifecycle(t, authMTLSEtcd(t)) }
 
 func testAccUserLifecycle(t *testing.T, e *testEtcd) {
-	ctx := context.Background()
+	ctx := t.Context()
 	user, roleA, roleB := authName(e, "user"), authName(e, "a"), authName(e, "b")
 	config := func(password string, roles ...string) string {
 		return e.config(`
@@ -155,7 +155,7 @@ resource "etcd_user" "test" {
 // which do not know users without a password.
 func requireNoPasswordSupport(t *testing.T, e *testEtcd, want bool) {
 	t.Helper()
-	ok, version, err := e.client.SupportsNoPassword(context.Background())
+	ok, version, err := e.client.SupportsNoPassword(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestAccUser_noPassword(t *testing.T) {
 func TestAccUser_createFailsWhenUserExists(t *testing.T) {
 	e := sharedEtcd(t)
 	user := authName(e, "taken")
-	authDo(t, "create user", e.client.CreateUser(context.Background(), user, "someone else's"))
+	authDo(t, "create user", e.client.CreateUser(t.Context(), user, "someone else's"))
 	t.Cleanup(func() { _ = e.client.DeleteUser(context.Background(), user) })
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
