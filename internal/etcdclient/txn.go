@@ -218,24 +218,52 @@ func (c *Client) Commit(ctx context.Context, ops []Op) (int64, error) {
 // returns how many ops were committed, so that after an error the caller
 // knows exactly which ops reached etcd (ops[:applied]).
 //
+// When ctx ends (the caller was stopped), the transaction already sent is
+// still seen through, within the request timeout, so that its outcome is
+// known; no further transaction starts, and the error wraps ctx's.
+//
 // A transaction that fails because etcd is unavailable (a leader change, a
 // member going away) is retried within the request timeout. If the failed
 // attempt did commit after all, the retry's preconditions fail; the chunk
 // is then read back, and counts as committed when etcd holds exactly what it
-// wrote.
+// wrote. A chunk whose last attempt failed with an unknown outcome is read
+// back the same way before CommitChunks reports it.
 func (c *Client) CommitChunks(ctx context.Context, ops []Op, maxOps, maxBytes int) (applied int, rev int64, err error) {
 	if c.fence != nil {
 		maxOps-- // the fence takes one of the transaction's compares
 	}
 	for applied < len(ops) {
+		if err := ctx.Err(); err != nil {
+			return applied, rev, c.wrap("commit", fmt.Sprintf("%d keys", len(ops)-applied), fmt.Errorf("stopped before the rest was sent: %w", err))
+		}
 		end := chunkEnd(ops, applied, maxOps, maxBytes)
-		r, err := c.commitRetrying(ctx, ops[applied:end])
+		chunk := ops[applied:end]
+		r, err := c.commitRetrying(context.WithoutCancel(ctx), chunk)
+		if err != nil && outcomeUnknown(err) {
+			if r, ok := c.readBack(ctx, chunk); ok {
+				return end, r, err
+			}
+		}
 		if err != nil {
 			return applied, rev, err
 		}
 		applied, rev = end, r
 	}
 	return applied, rev, nil
+}
+
+// outcomeUnknown reports whether a transaction that failed with err may
+// have committed all the same.
+func outcomeUnknown(err error) bool {
+	return errors.Is(err, ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
+}
+
+// readBack reports whether etcd holds exactly what ops write, asking with
+// a context of its own (the caller's may have ended).
+func (c *Client) readBack(ctx context.Context, ops []Op) (int64, bool) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.RequestTimeout)
+	defer cancel()
+	return c.committedAlready(ctx, ops)
 }
 
 func (c *Client) commitRetrying(ctx context.Context, ops []Op) (int64, error) {

@@ -151,6 +151,14 @@ func (m *keyModel) putOptions() []etcdclient.PutOption {
 	return []etcdclient.PutOption{etcdclient.WithLease(etcdclient.LeaseID(m.LeaseID.ValueInt64()))}
 }
 
+// holds reports whether kv is what the model declares: the value and the
+// lease. An interrupted create leaves such a key behind, and the next
+// create adopts it instead of failing.
+func (m *keyModel) holds(kv *etcdclient.KeyValue) bool {
+	value, err := m.rawValue()
+	return err == nil && kv != nil && string(kv.Value) == value && kv.Lease == etcdclient.LeaseID(m.LeaseID.ValueInt64())
+}
+
 // setFrom records what etcd holds, keeping the attribute (value or
 // value_base64) the configuration uses.
 func (m *keyModel) setFrom(kv *etcdclient.KeyValue) {
@@ -175,7 +183,7 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 		addWriteError(&resp.Diagnostics, "Cannot create etcd key", m.LeaseID, err)
 		return
 	}
-	if !res.Succeeded {
+	if !res.Succeeded && !m.holds(res.KV) {
 		resp.Diagnostics.AddAttributeError(path.Root("key"), "Key already exists",
 			fmt.Sprintf("The key %q already exists in etcd (mod revision %d), so it was left alone. To manage it with Terraform, import it:\n  terraform import <address> %s\nor add an import block with id = %q.",
 				m.Key.ValueString(), res.KV.ModRevision, m.Key.ValueString(), m.Key.ValueString()))

@@ -229,14 +229,16 @@ func (r *rolePermissionResource) Create(ctx context.Context, req resource.Create
 		addAuthError(&resp.Diagnostics, "Cannot read etcd role", err)
 		return
 	}
-	if p != nil {
+	if p != nil && p.Type != m.permissionType() {
 		addExistsError(&resp.Diagnostics, "Permission already exists",
 			fmt.Sprintf("The role %q already has a %s permission on %s", id.Role, p.Type, describeRange(id.Key, id.RangeEnd)), "etcd_role_permission", id.String())
 		return
 	}
-	if err := client.GrantPermission(ctx, id.Role, id.Key, id.RangeEnd, m.permissionType()); err != nil {
-		addAuthError(&resp.Diagnostics, "Cannot grant permission", err)
-		return
+	if p == nil { // else an interrupted create granted it already: adopt it
+		if err := client.GrantPermission(ctx, id.Role, id.Key, id.RangeEnd, m.permissionType()); err != nil {
+			addAuthError(&resp.Diagnostics, "Cannot grant permission", err)
+			return
+		}
 	}
 	m.ID = types.StringValue(id.String())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

@@ -197,6 +197,10 @@ func (r *userResource) password(ctx context.Context, plan userModel, config tfsd
 }
 
 func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	// Creating a user and granting its roles are several calls: a stop
+	// (Ctrl-C) lets them finish, each within the request timeout, rather
+	// than leave a user without its roles.
+	ctx = context.WithoutCancel(ctx)
 	var m userModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	client := r.data.clientOrDiag(&resp.Diagnostics)
@@ -233,11 +237,24 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	m.ID = types.StringValue(name)
-	// On a failed grant the user exists with the roles granted so far; the
-	// state says so and Terraform marks the user tainted.
 	m.Roles = r.syncRoles(ctx, client, name, nil, roles, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() && rollBackUser(ctx, client, name, &resp.Diagnostics) {
+		return // nothing recorded, nothing left behind: the next apply creates the user again
+	}
+	// A user left half-made is recorded, and Terraform marks it tainted.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	setIdentity(ctx, resp.Identity, "name", m.Name, &resp.Diagnostics)
+}
+
+// rollBackUser deletes a user whose roles could not all be granted, and
+// reports whether it is gone.
+func rollBackUser(ctx context.Context, client *etcdclient.Client, name string, diags *diag.Diagnostics) bool {
+	if err := client.DeleteUser(ctx, name); err != nil && !errors.Is(err, etcdclient.ErrUserNotFound) {
+		diags.AddWarning("User left half-made", fmt.Sprintf("The user %q was created, but not all its roles were granted, and deleting it again failed: %v. "+
+			"It is recorded in the state, and the next apply replaces it.", name, err))
+		return false
+	}
+	return true
 }
 
 func noPasswordSupported(ctx context.Context, client *etcdclient.Client, diags *diag.Diagnostics) bool {

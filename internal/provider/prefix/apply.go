@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -27,6 +28,7 @@ type change struct {
 	compareHint string // what a failed precondition means, and what to do
 	base        map[string]string
 	ops         []etcdclient.Op
+	recordsNone bool // a failure records no state (create)
 }
 
 func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) *tfprotov6.ApplyResourceChangeResponse {
@@ -65,25 +67,66 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 	return resp
 }
 
+// create writes the planned keys. Keys already under the prefix that the
+// configuration declares with the same value are adopted, not written: they
+// are what an interrupted create left behind. Any other key there fails the
+// create before anything is written. A create that fails records nothing,
+// so that Terraform does not taint the resource (a replace would delete
+// every key first); the next apply adopts what was written and writes the rest.
 func create(ctx context.Context, conn Conn, planned *state, plannedDV *tfprotov6.DynamicValue, diags *diagnostics) applied {
-	if planned.Exclusive {
-		if err := checkEmpty(ctx, conn.Client, planned.Prefix); err != nil {
-			diags.addError("etcd_prefix already holds keys", err.Error())
-			return applied{deleted: true}
-		}
+	existing, _, err := readKeys(ctx, conn, planned)
+	if err != nil {
+		diags.addError("Cannot create etcd_prefix", err.Error())
+		return applied{deleted: true}
+	}
+	if err := checkAdoptable(planned, existing); err != nil {
+		diags.addError("etcd_prefix already holds keys", err.Error())
+		return applied{deleted: true}
 	}
 	c := change{
-		summary: "Cannot create etcd_prefix",
-		compareHint: "These keys already exist in etcd and are not managed by this resource. Import the prefix with\n  terraform import <address> " + planned.Prefix +
-			"\nor delete the keys, then apply again.",
-		ops: diffOps(planned.Prefix, nil, planned.Keys, 0),
+		summary:     "Cannot create etcd_prefix",
+		compareHint: "Another writer created some of these keys while this apply ran. Run plan again to see them, then apply.",
+		base:        existing,
+		ops:         diffOps(planned.Prefix, existing, planned.Keys, 0),
+		recordsNone: true,
 	}
-	tflog.Debug(ctx, "creating etcd_prefix", map[string]any{"prefix": planned.Prefix, "puts": len(c.ops)})
+	tflog.Debug(ctx, "creating etcd_prefix", map[string]any{"prefix": planned.Prefix, "adopted": len(existing), "puts": len(c.ops)})
 	out := commit(ctx, conn, planned, c, plannedDV, diags)
-	if out.writes == 0 && diags.hasError() { // nothing was written
+	if diags.hasError() {
 		return applied{deleted: true}
 	}
 	return out
+}
+
+// checkAdoptable fails when etcd holds, under the prefix, a key the
+// configuration does not declare (exclusive prefixes) or declares with
+// another value.
+func checkAdoptable(planned *state, existing map[string]string) error {
+	var foreign []string
+	for rel, value := range existing {
+		if want, declared := planned.Keys[rel]; !declared || want != value {
+			foreign = append(foreign, rel)
+		}
+	}
+	if len(foreign) == 0 {
+		return nil
+	}
+	slices.Sort(foreign)
+	const shown = 5
+	names := make([]string, 0, shown+1)
+	for _, rel := range foreign[:min(shown, len(foreign))] {
+		names = append(names, fmt.Sprintf("%q", planned.Prefix+rel))
+	}
+	if len(foreign) > shown {
+		names = append(names, fmt.Sprintf("and %d more", len(foreign)-shown))
+	}
+	alternative := "or delete those keys"
+	if planned.Exclusive {
+		alternative += ", or set exclusive = false to manage only the listed keys"
+	}
+	return fmt.Errorf("the prefix %q already holds keys that differ from the configuration (%s); nothing was written. "+
+		"To manage what is there, import it:\n  terraform import <address> %s\n%s",
+		planned.Prefix, strings.Join(names, ", "), planned.Prefix, alternative)
 }
 
 func update(ctx context.Context, conn Conn, prior, planned *state, guard private, plannedDV *tfprotov6.DynamicValue, diags *diagnostics) applied {
@@ -136,34 +179,18 @@ func commit(ctx context.Context, conn Conn, target *state, c change, done *tfpro
 	if errors.Is(err, etcdclient.ErrCompareFailed) {
 		detail += "\n\n" + c.compareHint
 	}
-	diags.addError(c.summary, writeErrorDetail(detail, n, len(c.ops)))
+	diags.addError(c.summary, writeErrorDetail(detail, n, len(c.ops), c.recordsNone))
 	partial := target.withKeys(applyOps(target.Prefix, c.base, c.ops[:n]))
 	return applied{state: partial.encode(diags), rev: rev, writes: n}
 }
 
-func writeErrorDetail(detail string, applied, total int) string {
-	if applied == 0 {
+func writeErrorDetail(detail string, applied, total int, recordsNone bool) string {
+	switch {
+	case applied == 0:
 		return detail + "\n\nNothing was written."
+	case recordsNone:
+		return fmt.Sprintf("%s\n\n%d of %d writes were committed before the error, in whole transactions. "+
+			"The state records nothing, so the resource is not tainted: the next apply keeps the keys already written and writes the rest.", detail, applied, total)
 	}
 	return fmt.Sprintf("%s\n\n%d of %d writes were committed before the error, in whole transactions; the state records exactly those, and the next plan shows the rest.", detail, applied, total)
-}
-
-func checkEmpty(ctx context.Context, c *etcdclient.Client, prefix string) error {
-	const shown = 5
-	r := etcdclient.PrefixRange(prefix)
-	r.KeysOnly, r.Limit = true, shown
-	existing, _, err := c.ListRange(ctx, r)
-	if err != nil || len(existing) == 0 {
-		return err
-	}
-	names := make([]string, len(existing))
-	for i, kv := range existing {
-		names[i] = fmt.Sprintf("%q", kv.Key)
-	}
-	if len(existing) == shown {
-		names = append(names, "...")
-	}
-	return fmt.Errorf("the prefix %q already holds keys (%s), and an exclusive etcd_prefix would own them. "+
-		"To manage what is there, import it:\n  terraform import <address> %s\nor set exclusive = false to manage only the listed keys",
-		prefix, strings.Join(names, ", "), prefix)
 }

@@ -1,10 +1,14 @@
 package prefix
 
 import (
+	"context"
+	"fmt"
 	"maps"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
 func TestServer_createReadDestroyExclusive(t *testing.T) {
@@ -71,35 +75,106 @@ func TestServer_updateWritesOnlyTheChangedKey(t *testing.T) {
 	}
 }
 
-// A chunk that fails part-way leaves the earlier chunks committed, and the
-// state records exactly those.
-func TestServer_partialCreateRecordsCommittedChunks(t *testing.T) {
-	f := newFixture(t, 2)
-	f.put("d", "foreign") // its put in the second chunk fails its guard
-	want := map[string]string{"a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6"}
-	rs, diags := f.apply(resourceState{}, &config{keys: want, exclusive: ptr(false)})
-	expectError(t, diags, "Cannot create etcd_prefix", "2 of 6 writes were committed", "import")
+// oversized is a value etcd refuses (over its 1.5 MiB request limit): a
+// transaction that carries it fails, the ones before it commit.
+var oversized = strings.Repeat("x", 2<<20)
 
-	recorded := f.decoded(rs)
-	if recorded == nil || !maps.Equal(recorded.Keys, map[string]string{"a": "1", "b": "2"}) {
-		t.Fatalf("state records %+v, want the first chunk (a, b)", recorded)
+// A create that fails part-way records nothing (Terraform does not taint
+// the resource), and the next create adopts what was written and writes the
+// rest: no key is written twice, none deleted.
+func TestServer_failedCreateIsFinishedInPlace(t *testing.T) {
+	f := newFixture(t, 2)
+	want := map[string]string{"a": "1", "b": "2", "c": "3", "m": oversized, "x": "5", "y": "6"}
+	rs, diags := f.apply(resourceState{}, &config{keys: want})
+	expectError(t, diags, "Cannot create etcd_prefix", "3 of 6 writes were committed", "the next apply keeps the keys already written")
+	if f.decoded(rs) != nil {
+		t.Fatal("a failed create recorded a state, which Terraform would taint")
 	}
-	if got := f.held(); !maps.Equal(got, map[string]string{"a": "1", "b": "2", "d": "foreign"}) {
+	written := map[string]string{"a": "1", "b": "2", "c": "3"}
+	if got := f.held(); !maps.Equal(got, written) {
+		t.Fatalf("etcd holds %v, want the chunks before the failure", got)
+	}
+	before := f.modRevisions()
+
+	want["m"] = "fixed"
+	rs = f.mustApply(rs, &config{keys: want})
+	if got := f.held(); !maps.Equal(got, want) {
+		t.Fatalf("etcd holds %v after the second create", got)
+	}
+	after := f.modRevisions()
+	for rel := range written {
+		if after[rel] != before[rel] {
+			t.Errorf("adopted key %s was written again", rel)
+		}
+	}
+	if st := f.decoded(rs); !maps.Equal(st.Keys, want) {
+		t.Fatalf("state after the second create = %v", st.Keys)
+	}
+}
+
+// An update that fails part-way records exactly the committed chunks.
+func TestServer_partialUpdateRecordsCommittedChunks(t *testing.T) {
+	f := newFixture(t, 2)
+	rs := f.mustApply(resourceState{}, &config{keys: map[string]string{"a": "1"}})
+	want := map[string]string{"a": "10", "b": "2", "c": "3", "m": oversized, "x": "5"}
+	rs, diags := f.apply(rs, &config{keys: want})
+	expectError(t, diags, "Cannot update etcd_prefix", "3 of 5 writes were committed", "the state records exactly those")
+	committed := map[string]string{"a": "10", "b": "2", "c": "3"}
+	if st := f.decoded(rs); st == nil || !maps.Equal(st.Keys, committed) {
+		t.Fatalf("state records %+v, want %v", st, committed)
+	}
+	if got := f.held(); !maps.Equal(got, committed) {
 		t.Fatalf("etcd holds %v", got)
 	}
 }
 
-// A create that writes nothing records nothing.
-func TestServer_createOverForeignKeysWritesNothing(t *testing.T) {
-	f := newFixture(t, 0)
-	f.put("already", "here")
-	rs, diags := f.apply(resourceState{}, &config{keys: map[string]string{"a": "1"}})
-	expectError(t, diags, "already holds keys", "terraform import", f.prefix)
+// A create over keys with other values fails before writing anything.
+func TestServer_createOverOtherValuesWritesNothing(t *testing.T) {
+	f := newFixture(t, 2)
+	f.put("d", "foreign")
+	rs, diags := f.apply(resourceState{}, &config{keys: map[string]string{"a": "1", "b": "2", "c": "3", "d": "4"}, exclusive: ptr(false)})
+	expectError(t, diags, "already holds keys", f.prefix+"d", "nothing was written", "terraform import")
 	if f.decoded(rs) != nil {
 		t.Fatal("a create that wrote nothing recorded a state")
 	}
-	if got := f.held(); !maps.Equal(got, map[string]string{"already": "here"}) {
+	if got := f.held(); !maps.Equal(got, map[string]string{"d": "foreign"}) {
 		t.Fatalf("etcd holds %v", got)
+	}
+}
+
+// Stopping a create (Ctrl-C cancels the request) ends it after the
+// transaction in flight, whose outcome is then known: the error counts
+// exactly what etcd holds, and the next create finishes the job.
+func TestServer_stoppedCreateCountsWhatEtcdHolds(t *testing.T) {
+	f := newFixture(t, 8)
+	want := manyKeys(8000)
+	ctx, stop := context.WithCancel(t.Context())
+	watching := f.client.Raw().Watch(ctx, f.prefix, clientv3.WithPrefix())
+	go func() {
+		<-watching // the first chunk reached etcd
+		stop()
+	}()
+	planned := f.plan(resourceState{}, &config{keys: want})
+	resp, err := f.server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: TypeName, PriorState: nullState(), PlannedState: planned.PlannedState, PlannedPrivate: planned.PlannedPrivate,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := expectError(t, resp.Diagnostics, "Cannot create etcd_prefix", "stopped")
+	held := len(f.held())
+	if held == 0 || held == len(want) {
+		t.Fatalf("etcd holds %d keys: the create was not stopped part-way", held)
+	}
+	if !strings.Contains(msg, fmt.Sprintf("%d of %d writes were committed", held, len(want))) {
+		t.Fatalf("etcd holds %d keys, but the error says: %s", held, msg)
+	}
+	rs := f.mustApply(resourceState{state: resp.NewState}, &config{keys: want})
+	if got := f.held(); !maps.Equal(got, want) {
+		t.Fatalf("etcd holds %d keys after the second create, want %d", len(got), len(want))
+	}
+	if st := f.decoded(rs); !maps.Equal(st.Keys, want) {
+		t.Fatal("state after the second create differs from the configuration")
 	}
 }
 
