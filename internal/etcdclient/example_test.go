@@ -46,7 +46,7 @@ func Example() {
 	defer func() { _ = c.Close() }()
 
 	ctx := context.Background()
-	if _, err := c.Put(ctx, "/app/greeting", "hello"); err != nil {
+	if err := c.Put(ctx, "/app/greeting", "hello"); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -76,15 +76,15 @@ func ExampleClient_WatchPrefix() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	events := make(chan etcdclient.WatchEvent, 10)
-	w, err := c.WatchPrefix(ctx, "/services/", func(ev etcdclient.WatchEvent) { events <- ev })
+	w, err := c.StartWatch(ctx, "/services/", etcdclient.WatchOptions{Prefix: true}, func(ev *etcdclient.WatchEvent) { events <- *ev })
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	// Changes made after WatchPrefix returns are never missed.
-	_, _ = c.Put(ctx, "/services/api", "10.0.0.1:8080")
-	_, _ = c.Put(ctx, "/other", "not watched")
-	_, _ = c.Put(ctx, "/services/api", "10.0.0.2:8080")
+	_ = c.Put(ctx, "/services/api", "10.0.0.1:8080")
+	_ = c.Put(ctx, "/other", "not watched")
+	_ = c.Put(ctx, "/services/api", "10.0.0.2:8080")
 	_, _ = c.Delete(ctx, "/services/api")
 	for range 3 {
 		ev := <-events
@@ -111,7 +111,7 @@ func ExampleClient_AcquireLock() {
 	defer stop()
 	ctx := context.Background()
 
-	lock, err := c.AcquireLock(ctx, "/locks/migration", 10) // the session's lease lives 10 s without its holder
+	lock, err := c.AcquireLock(ctx, "/locks/migration", 10*time.Second) // the session's lease lives 10 s without its holder
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -119,18 +119,18 @@ func ExampleClient_AcquireLock() {
 	held, _ := c.IsLocked(ctx, "/locks/migration")
 	fmt.Println("locked:", held)
 
-	_, err = c.TryLock(ctx, "/locks/migration", 10)
+	_, err = c.TryLock(ctx, "/locks/migration", 10*time.Second)
 	fmt.Println("second TryLock:", errors.Is(err, etcdclient.ErrLockHeld))
 
 	fenced := c.WithFence(lock.Fence())
-	_, err = fenced.Put(ctx, "/schema/version", "2")
+	err = fenced.Put(ctx, "/schema/version", "2")
 	fmt.Println("write while held:", err)
 
 	if err := c.ReleaseLock(ctx, lock); err != nil {
 		fmt.Println(err)
 		return
 	}
-	_, err = fenced.Put(ctx, "/schema/version", "3")
+	err = fenced.Put(ctx, "/schema/version", "3")
 	fmt.Println("write after release:", errors.Is(err, etcdclient.ErrFenceLost))
 	// Output:
 	// locked: true
@@ -148,7 +148,7 @@ func ExampleClient_KeepAlive() {
 	}
 	defer stop()
 
-	lease, err := c.PutWithTTL(context.Background(), "/registry/worker-1", "up", 5)
+	lease, err := c.PutWithTTL(context.Background(), "/registry/worker-1", "up", 5*time.Second)
 	if err != nil {
 		fmt.Println(err)
 		return

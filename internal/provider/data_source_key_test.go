@@ -15,7 +15,7 @@ import (
 func TestAccKeyDataSource(t *testing.T) {
 	e := sharedEtcd(t)
 	ctx := context.Background()
-	rev1, err := e.client.Put(ctx, e.prefix+"k", "v1")
+	rev1, err := e.client.PutRev(ctx, e.prefix+"k", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ data "etcd_key" "binary" {
 
 func TestAccKeyDataSource_errors(t *testing.T) {
 	e := sharedEtcd(t)
-	rev, err := e.client.Put(context.Background(), e.prefix+"k", "v")
+	rev, err := e.client.PutRev(context.Background(), e.prefix+"k", "v")
 	if err != nil {
 		t.Fatal(err)
 	}
