@@ -1,8 +1,3 @@
-// Package etcdclient is a thin, context-first wrapper around the etcd v3 Go
-// client (go.etcd.io/etcd/client/v3). Every call takes a context; when the
-// context has no deadline the client applies Config.RequestTimeout. Errors wrap
-// the sentinels in errors.go and name the key, lease, user, role or endpoints
-// they are about. A Client is safe for concurrent use.
 package etcdclient
 
 import (
