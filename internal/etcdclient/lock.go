@@ -217,8 +217,8 @@ func (c *Client) LockHolder(ctx context.Context, name string) (*KeyValue, error)
 		if !resp.More || len(resp.Kvs) == 0 {
 			return nil, nil
 		}
-		// An owner key is created alone in its transaction, so it shares
-		// its create revision with no key on this page.
+		// Keys sharing the last key's create revision were written in its
+		// transaction, and the mutex writes an owner key alone in one.
 		minRev = resp.Kvs[len(resp.Kvs)-1].CreateRevision + 1
 	}
 }

@@ -25,6 +25,8 @@ import (
 )
 
 // readmeQuickStart is the body of the README's quick start main.
+//
+//nolint:gocritic // log.Fatal after defer: verbatim from the README
 func readmeQuickStart() {
 	// Создание клиента с настройками по умолчанию
 	cfg := client.DefaultConfig()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -131,11 +132,11 @@ func (c *Client) startWatch(ctx context.Context, subject, key string, rev int64,
 	ctx, cancel := context.WithCancel(ctx)
 	// RequireLeader makes the watch fail instead of hanging on a member cut
 	// off from the cluster.
-	wch := c.raw.Watch(clientv3.WithRequireLeader(ctx), key, append(opts, clientv3.WithCreatedNotify())...)
+	wch := c.raw.Watch(clientv3.WithRequireLeader(ctx), key, append(slices.Clip(opts), clientv3.WithCreatedNotify())...)
 	w := &Watch{done: make(chan struct{})}
 	err := c.awaitCreated(ctx, op, subject, wch)
 	if err == nil && rev > 0 {
-		err = c.checkNotCompacted(ctx, op, subject, key, rev, opts)
+		err = c.checkNotCompacted(ctx, op, subject, key, opts)
 	}
 	if err != nil {
 		cancel()
@@ -149,14 +150,14 @@ func (c *Client) startWatch(ctx context.Context, subject, key string, rev int64,
 	return w, nil
 }
 
-// checkNotCompacted reads the watched range at rev. etcd confirms a watch
+// checkNotCompacted reads the watched range at the start revision in opts. etcd confirms a watch
 // from a compacted revision and cancels it only later; compaction never
-// goes back, so a read at rev made after the confirmation fails exactly
-// when the watch will.
-func (c *Client) checkNotCompacted(ctx context.Context, op, subject, key string, rev int64, opts []clientv3.OpOption) error {
+// goes back, so a read at rev made after the confirmation fails whenever
+// the compaction came first. One that comes later reaches Watch.Err.
+func (c *Client) checkNotCompacted(ctx context.Context, op, subject, key string, opts []clientv3.OpOption) error {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	_, err := c.raw.Get(ctx, key, append(opts, clientv3.WithCountOnly())...)
+	_, err := c.raw.Get(ctx, key, append(slices.Clip(opts), clientv3.WithCountOnly())...)
 	if err = c.wrap(op, subject, err); errors.Is(err, ErrFutureRevision) {
 		return nil // a watch may wait for a revision to come
 	}
