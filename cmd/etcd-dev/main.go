@@ -89,7 +89,7 @@ func client(cmd string, args []string) error {
 	ctx := context.Background()
 	switch {
 	case cmd == "put" && fs.NArg() == 2:
-		_, err = c.Put(ctx, fs.Arg(0), fs.Arg(1))
+		err = c.Put(ctx, fs.Arg(0), fs.Arg(1))
 		if err == nil {
 			fmt.Println("OK")
 		}

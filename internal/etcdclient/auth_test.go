@@ -15,7 +15,7 @@ func userClient(t *testing.T, s *etcdtest.Server, user, password string) (*etcdc
 	t.Helper()
 	cfg := failFast(s.ClientConfig())
 	cfg.Username, cfg.Password = user, password
-	c, err := etcdclient.New(cfg)
+	c, err := etcdclient.New(&cfg)
 	if err == nil {
 		t.Cleanup(func() { _ = c.Close() })
 	}
@@ -173,7 +173,7 @@ func TestAuthPermissionDenied(t *testing.T) {
 		t.Fatalf("carol lists %q", got)
 	}
 
-	_, err = carol.Put(ctx, "/ro/a", "changed")
+	err = carol.Put(ctx, "/ro/a", "changed")
 	expectErr(t, err, etcdclient.ErrPermissionDenied, `key "/ro/a"`, `user "carol"`)
 	_, err = carol.Delete(ctx, "/ro/a")
 	expectErr(t, err, etcdclient.ErrPermissionDenied, `key "/ro/a"`, `user "carol"`)
@@ -200,7 +200,7 @@ func TestDisableEnableAuth(t *testing.T) {
 	anonCfg.Username, anonCfg.Password = "", ""
 	anon := etcdtest.Client(t, anonCfg)
 
-	_, err := anon.Put(ctx, "/k", "v")
+	err := anon.Put(ctx, "/k", "v")
 	expectErr(t, err, etcdclient.ErrPermissionDenied, `key "/k"`, "unauthenticated")
 
 	if err := root.DisableAuth(ctx); err != nil {
@@ -221,7 +221,7 @@ func TestDisableEnableAuth(t *testing.T) {
 		t.Fatalf("AuthStatus after EnableAuth = %+v, %v", st, err)
 	}
 	mustPut(t, root, "/k", "root again") // the client logs in again by itself
-	_, err = anon.Put(ctx, "/k", "v")
+	err = anon.Put(ctx, "/k", "v")
 	expectErr(t, err, etcdclient.ErrPermissionDenied, `key "/k"`)
 }
 

@@ -64,7 +64,7 @@ var benchValue = strings.Repeat("v", 100)
 func BenchmarkGet(b *testing.B) {
 	c, raw := benchClients(b)
 	const key = "/bench/get"
-	if _, err := c.Put(context.Background(), key, benchValue); err != nil {
+	if err := c.Put(context.Background(), key, benchValue); err != nil {
 		b.Fatal(err)
 	}
 	compare(b,
@@ -76,7 +76,7 @@ func BenchmarkPut(b *testing.B) {
 	c, raw := benchClients(b)
 	const key = "/bench/put"
 	compare(b,
-		func(ctx context.Context) error { _, err := c.Put(ctx, key, benchValue); return err },
+		func(ctx context.Context) error { err := c.Put(ctx, key, benchValue); return err },
 		func(ctx context.Context) error { _, err := raw.Put(ctx, key, benchValue); return err })
 }
 

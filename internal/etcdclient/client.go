@@ -1,8 +1,3 @@
-// Package etcdclient is a thin, context-first wrapper around the etcd v3 Go
-// client (go.etcd.io/etcd/client/v3). Every call takes a context; when the
-// context has no deadline the client applies Config.RequestTimeout. Errors wrap
-// the sentinels in errors.go and name the key, lease, user, role or endpoints
-// they are about. A Client is safe for concurrent use.
 package etcdclient
 
 import (
@@ -13,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -44,10 +40,11 @@ type Config struct {
 	TLS            *TLSConfig
 }
 
-// DefaultConfig returns a Config for an etcd on localhost:2379 with a 5 s
-// dial timeout and a 10 s request timeout.
-func DefaultConfig() Config {
-	return Config{
+// DefaultConfig returns a new Config for an etcd on localhost:2379 with a
+// 5 s dial timeout and a 10 s request timeout. Change its fields before
+// passing it to New.
+func DefaultConfig() *Config {
+	return &Config{
 		Endpoints:      []string{DefaultEndpoint},
 		DialTimeout:    DefaultDialTimeout,
 		RequestTimeout: DefaultRequestTimeout,
@@ -59,12 +56,23 @@ type Client struct {
 	raw   *clientv3.Client
 	cfg   Config
 	fence *Fence
+	// closed is shared with the fenced copies made by WithFence, which use
+	// the same connection.
+	closed *atomic.Bool
 }
 
-// New validates cfg and creates a client. Connecting is lazy unless a
+// New validates cfg and creates a client. A nil cfg means DefaultConfig().
+// The client keeps its own copy of cfg: changing cfg afterwards has no
+// effect. Zero timeouts take their defaults. Connecting is lazy unless a
 // username is set, in which case New authenticates within DialTimeout.
-func New(cfg Config) (*Client, error) {
-	cfg = withDefaults(cfg)
+func New(cfg *Config) (*Client, error) {
+	if cfg == nil {
+		cfg = DefaultConfig()
+	}
+	return newClient(withDefaults(*cfg))
+}
+
+func newClient(cfg Config) (*Client, error) {
 	if err := validateEndpoints(cfg.Endpoints); err != nil {
 		return nil, &Error{Op: "new client", Kind: ErrInvalidArgument, Err: err}
 	}
@@ -75,7 +83,10 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, &Error{Op: "new client", Kind: ErrInvalidArgument, Err: err}
 	}
-	dialOpts := []grpc.DialOption{grpc.WithChainUnaryInterceptor(keepConnectionError)}
+	c := &Client{cfg: cfg, closed: new(atomic.Bool)}
+	// The first interceptor is the outermost: a call on a closed client
+	// stops here, before clientv3's retries.
+	dialOpts := []grpc.DialOption{grpc.WithChainUnaryInterceptor(c.refuseWhenClosed, keepConnectionError)}
 	if tlsCfg != nil && tlsCfg.ServerName != "" {
 		dialOpts = append(dialOpts, grpc.WithTransportCredentials(serverNameCreds{credentials.NewTLS(tlsCfg), tlsCfg.ServerName}))
 	}
@@ -90,12 +101,29 @@ func New(cfg Config) (*Client, error) {
 		Logger:               zap.NewNop(),
 		DialOptions:          dialOpts,
 	})
-	c := &Client{cfg: cfg}
 	if err != nil {
 		return nil, c.wrap("connect", "to endpoints "+strings.Join(cfg.Endpoints, ","), err)
 	}
 	c.raw = raw
 	return c, nil
+}
+
+// refuseWhenClosed fails every call made after Close at once. Without it
+// clientv3 spends seconds retrying on the closed connection.
+func (c *Client) refuseWhenClosed(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	if c.closed.Load() {
+		return ErrClosed
+	}
+	return invoker(ctx, method, req, reply, cc, opts...)
+}
+
+// checkOpen returns an error wrapping ErrClosed once the client is closed,
+// for calls that do not start with a unary gRPC call.
+func (c *Client) checkOpen(op, subject string) error {
+	if c.closed.Load() {
+		return &Error{Op: op, Subject: subject, Kind: ErrClosed}
+	}
+	return nil
 }
 
 // keepConnectionError keeps gRPC's reason when a call times out waiting for
@@ -125,8 +153,13 @@ func withDefaults(cfg Config) Config {
 }
 
 // Close releases the connection. Locks and keep-alives started through this
-// client stop renewing their leases.
+// client stop renewing their leases, and watches stop. Every later call on
+// the client, or on a copy made by WithFence, fails at once with an error
+// wrapping ErrClosed. Closing a closed client does nothing and returns nil.
 func (c *Client) Close() error {
+	if c.closed.Swap(true) {
+		return nil
+	}
 	return c.raw.Close()
 }
 

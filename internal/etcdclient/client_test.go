@@ -34,7 +34,7 @@ func TestDefaultConfig(t *testing.T) {
 func TestNewAppliesDefaultsAndCopiesEndpoints(t *testing.T) {
 	t.Parallel()
 	eps := []string{"127.0.0.1:2379", "http://localhost:22379", "https://etcd.example:2379"}
-	c, err := etcdclient.New(etcdclient.Config{Endpoints: eps}) // connecting is lazy
+	c, err := etcdclient.New(&etcdclient.Config{Endpoints: eps}) // connecting is lazy
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -142,7 +142,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, err := etcdclient.New(tt.cfg)
+			c, err := etcdclient.New(&tt.cfg)
 			if err == nil {
 				_ = c.Close()
 				t.Fatal("New succeeded, want an error")
@@ -180,7 +180,7 @@ func TestUnreachableEndpoint(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		defer cancel()
 		start := time.Now()
-		_, err := c.Put(ctx, "/k", "v")
+		err := c.Put(ctx, "/k", "v")
 		expectErr(t, err, etcdclient.ErrUnavailable, addr)
 		if took := time.Since(start); took > 10*time.Second {
 			t.Errorf("Put failed after %v; want about the context's 300ms", took)
@@ -192,7 +192,7 @@ func TestUnreachableEndpoint(t *testing.T) {
 		cfg := etcdclient.Config{Endpoints: []string{addr}, DialTimeout: time.Second, RequestTimeout: time.Minute,
 			Username: "root", Password: "pw"}
 		start := time.Now()
-		c, err := etcdclient.New(cfg)
+		c, err := etcdclient.New(&cfg)
 		if err == nil {
 			_ = c.Close()
 		}
@@ -237,6 +237,54 @@ func TestErrorType(t *testing.T) {
 		}
 		if tt.err.Err == cause && !errors.Is(tt.err, cause) {
 			t.Errorf("errors.Is(%q, cause) = false", tt.err)
+		}
+	}
+}
+
+// TestClosedClient: Close is idempotent, and every call after it, also on
+// a fenced copy, fails at once with ErrClosed instead of retrying.
+func TestClosedClient(t *testing.T) {
+	t.Parallel()
+	cfg := etcdtest.Shared(t).Config
+	c, err := etcdclient.New(&cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := etcdtest.Prefix(t) + "k"
+	lease, err := c.PutWithTTL(t.Context(), key, "v", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fenced := c.WithFence(etcdclient.Fence{Key: key, Revision: 1})
+	for i := range 2 {
+		if err := c.Close(); err != nil {
+			t.Fatalf("Close #%d: %v", i+1, err)
+		}
+	}
+	ctx := context.Background()
+	noop := func(*etcdclient.WatchEvent) {}
+	calls := map[string]func() error{
+		"Get":          func() error { _, err := c.Get(ctx, key); return err },
+		"Put":          func() error { return c.Put(ctx, key, "v") },
+		"fenced Put":   func() error { return fenced.Put(ctx, key, "v") },
+		"List":         func() error { _, err := c.List(ctx, key); return err },
+		"DeletePrefix": func() error { _, err := c.DeletePrefix(ctx, key); return err },
+		"CAS":          func() error { _, err := c.CompareAndSwap(ctx, key, "v", "w"); return err },
+		"Watch":        func() error { return c.Watch(ctx, key, noop) },
+		"KeepAlive":    func() error { _, err := c.KeepAlive(ctx, lease.ID); return err },
+		"GrantLease":   func() error { _, err := c.GrantLease(ctx, 5); return err },
+		"AcquireLock":  func() error { _, err := c.AcquireLock(ctx, key, time.Minute); return err },
+		"IsLocked":     func() error { _, err := c.IsLocked(ctx, key); return err },
+		"Status":       func() error { _, err := c.GetClusterStatus(ctx); return err },
+		"HealthCheck":  func() error { _, err := c.HealthCheck(ctx); return err },
+		"AuthStatus":   func() error { _, err := c.AuthStatus(ctx); return err },
+	}
+	for name, call := range calls {
+		start := time.Now()
+		err := call()
+		expectErr(t, err, etcdclient.ErrClosed, "the client is closed")
+		if took := time.Since(start); took > 200*time.Millisecond {
+			t.Errorf("%s after Close took %v; want an immediate error", name, took)
 		}
 	}
 }

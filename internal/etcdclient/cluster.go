@@ -162,6 +162,9 @@ func hasPort(hostPort string) bool {
 // parallel. An endpoint is healthy when the read succeeds, or is refused
 // only for lack of permission (the cluster answered).
 func (c *Client) HealthCheck(ctx context.Context) ([]EndpointHealth, error) {
+	if err := c.checkOpen("health check", "endpoints "+strings.Join(c.cfg.Endpoints, ",")); err != nil {
+		return nil, err
+	}
 	out := make([]EndpointHealth, len(c.cfg.Endpoints))
 	var wg sync.WaitGroup
 	for i, ep := range c.cfg.Endpoints {
@@ -211,7 +214,7 @@ func (c *Client) quorumRead(ctx context.Context, ep string) EndpointHealth {
 func (c *Client) cloneFor(ep string) (*Client, error) {
 	cfg := c.cfg
 	cfg.Endpoints = []string{ep}
-	return New(cfg)
+	return New(&cfg)
 }
 
 // CompactHistory discards the history before revision rev and waits until

@@ -190,7 +190,7 @@ func TestCluster(t *testing.T) {
 			if i == 25 {
 				leader.Stop()
 			}
-			if _, err := c.Put(t.Context(), k, "v-"+k); err != nil {
+			if err := c.Put(t.Context(), k, "v-"+k); err != nil {
 				t.Fatalf("put %d of %d, with the leader %s stopped before put 25: %v", i, len(keys), leader.Name, err)
 			}
 		}
@@ -216,7 +216,7 @@ func TestCluster(t *testing.T) {
 				go func() { defer close(stopped); leader.Stop() }()
 			}
 			start := time.Now()
-			_, err := c.Put(t.Context(), k, "v-"+k)
+			err := c.Put(t.Context(), k, "v-"+k)
 			if took := time.Since(start); took > cfg.RequestTimeout+5*time.Second {
 				t.Errorf("put %d took %v; the request timeout is %v", i, took, cfg.RequestTimeout)
 			}
@@ -250,7 +250,7 @@ func TestCluster(t *testing.T) {
 		if st.Healthy || len(st.Members) != 3 {
 			t.Fatalf("with two of three members down the cluster must be unhealthy: %+v", st)
 		}
-		_, err = c.Put(t.Context(), "/quorum-lost", "v")
+		err = c.Put(t.Context(), "/quorum-lost", "v")
 		expectErr(t, err, etcdclient.ErrUnavailable, "has quorum", cl.Members[first].Endpoints[0])
 	})
 }

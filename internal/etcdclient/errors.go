@@ -37,6 +37,7 @@ var (
 	ErrRootMissing      = errors.New("auth needs a root user with the root role")
 	ErrInvalidArgument  = errors.New("invalid argument")
 	ErrFenceLost        = errors.New("the lock fencing this client is no longer held")
+	ErrClosed           = errors.New("the client is closed")
 )
 
 // Error is what every failed call returns: the operation, the subject (key,
@@ -160,6 +161,9 @@ var rpcKinds = map[error]error{
 }
 
 func classify(err error) error {
+	if errors.Is(err, ErrClosed) {
+		return ErrClosed
+	}
 	for rpcErr, kind := range rpcKinds {
 		if errors.Is(err, rpcErr) {
 			return kind

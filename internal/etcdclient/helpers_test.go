@@ -67,7 +67,7 @@ func closedPort(t *testing.T) string {
 
 func mustPut(t *testing.T, c *etcdclient.Client, key, value string, opts ...etcdclient.PutOption) int64 {
 	t.Helper()
-	rev, err := c.Put(t.Context(), key, value, opts...)
+	rev, err := c.PutRev(t.Context(), key, value, opts...)
 	if err != nil {
 		t.Fatalf("Put(%q): %v", key, err)
 	}

@@ -88,8 +88,15 @@ func (c *Client) getAt(ctx context.Context, op, key string, rev int64) (*KeyValu
 	return &kv, nil
 }
 
-// Put writes key and returns the revision of the write.
-func (c *Client) Put(ctx context.Context, key, value string, opts ...PutOption) (int64, error) {
+// Put writes key. It detaches the key from any lease; see PutRev for a put
+// with options that also returns the revision of the write.
+func (c *Client) Put(ctx context.Context, key, value string) error {
+	_, err := c.PutRev(ctx, key, value)
+	return err
+}
+
+// PutRev writes key with opts and returns the revision of the write.
+func (c *Client) PutRev(ctx context.Context, key, value string, opts ...PutOption) (int64, error) {
 	res, err := c.commitOps(ctx, "put", keySubject(key), nil, []clientv3.Op{putOp(key, value, opts)}, nil)
 	if err != nil {
 		return 0, err
@@ -104,17 +111,21 @@ func (c *Client) Delete(ctx context.Context, key string) (bool, error) {
 }
 
 // DeletePrefix removes every key that starts with prefix and returns how many
-// were deleted. An empty prefix is refused: use DeleteRange to clear the
-// whole keyspace on purpose.
+// were deleted. An empty prefix is refused, although List and WatchPrefix
+// read it as the whole keyspace: to clear the whole keyspace on purpose, use
+// DeleteRange(ctx, "\x00", "\x00").
 func (c *Client) DeletePrefix(ctx context.Context, prefix string) (int64, error) {
 	if prefix == "" {
 		return 0, &Error{Op: "delete prefix", Kind: ErrInvalidArgument, Err: errors.New("empty prefix would delete every key")}
 	}
-	return c.DeleteRange(ctx, prefix, PrefixRangeEnd(prefix))
+	r := PrefixRange(prefix)
+	return c.DeleteRange(ctx, r.Key, r.RangeEnd)
 }
 
 // DeleteRange removes the keys in [key, rangeEnd) and returns how many were
-// deleted. An empty rangeEnd deletes only key; "\x00" means every key >= key.
+// deleted. An empty rangeEnd deletes only key; "\x00" means every key >= key,
+// so DeleteRange(ctx, "\x00", "\x00") deletes every key (etcd refuses an
+// empty key, even with a range end).
 func (c *Client) DeleteRange(ctx context.Context, key, rangeEnd string) (int64, error) {
 	subject := rangeSubject(key, rangeEnd)
 	if rangeEnd == "" {

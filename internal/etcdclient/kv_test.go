@@ -397,7 +397,11 @@ func TestPrefixRangeEnd(t *testing.T) {
 		if raw := clientv3.GetPrefixRangeEnd(prefix); got != raw {
 			t.Errorf("PrefixRangeEnd(%q) = %q, but clientv3.GetPrefixRangeEnd says %q", prefix, got, raw)
 		}
-		if r := etcdclient.PrefixRange(prefix); r.Key != prefix || r.RangeEnd != want || r.Limit != 0 || r.Revision != 0 || r.KeysOnly {
+		wantKey := prefix
+		if prefix == "" { // etcd refuses an empty key: "\x00" starts the keyspace
+			wantKey = "\x00"
+		}
+		if r := etcdclient.PrefixRange(prefix); r.Key != wantKey || r.RangeEnd != want || r.Limit != 0 || r.Revision != 0 || r.KeysOnly {
 			t.Errorf("PrefixRange(%q) = %+v", prefix, r)
 		}
 	}
@@ -413,5 +417,36 @@ func TestPrefixRangeEndAgainstEtcd(t *testing.T) {
 	got := listKeys(t, c, prefix+"a\xff")
 	if !slices.Equal(got, in) {
 		t.Fatalf("List(a\\xff) = %q, want %q", got, in)
+	}
+}
+
+// TestEmptyPrefixIsWholeKeyspace: List, GetKeyCountWithPrefix and
+// WatchPrefix read the empty prefix as every key; DeletePrefix refuses it.
+func TestEmptyPrefixIsWholeKeyspace(t *testing.T) {
+	t.Parallel()
+	_, c := ownServer(t)
+	ctx := t.Context()
+	evs := newEvents()
+	if err := c.WatchPrefix(ctx, "", evs.cb); err != nil {
+		t.Fatal(err)
+	}
+	putAll(t, c, "/a", "1", "b", "2", "\xff", "3")
+	evs.expect(t, put("/a", "1"), put("b", "2"), put("\xff", "3"))
+
+	kvs, err := c.List(ctx, "")
+	if err != nil {
+		t.Fatalf("List(\"\"): %v", err)
+	}
+	if got := keysOf(kvs); !slices.Equal(got, []string{"/a", "b", "\xff"}) {
+		t.Errorf("List(\"\") = %q", got)
+	}
+	if n, err := c.GetKeyCountWithPrefix(ctx, ""); err != nil || n != 3 {
+		t.Errorf("GetKeyCountWithPrefix(\"\") = %d, %v; want 3", n, err)
+	}
+
+	_, err = c.DeletePrefix(ctx, "")
+	expectErr(t, err, etcdclient.ErrInvalidArgument, "empty prefix")
+	if n, err := c.DeleteRange(ctx, "\x00", "\x00"); err != nil || n != 3 {
+		t.Errorf("DeleteRange(\"\\x00\", \"\\x00\") = %d, %v; want 3 deleted", n, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
@@ -60,7 +61,7 @@ func parseLeaseHex(h, orig string) (LeaseID, error) {
 	return LeaseID(n), nil
 }
 
-// GrantLease creates a lease of ttl seconds.
+// GrantLease creates a lease of ttl seconds, the unit etcd grants leases in.
 func (c *Client) GrantLease(ctx context.Context, ttl int64) (*Lease, error) {
 	if ttl <= 0 {
 		return nil, &Error{Op: "grant lease", Kind: ErrInvalidArgument, Err: fmt.Errorf("ttl must be at least 1 second, got %d", ttl)}
@@ -74,14 +75,28 @@ func (c *Client) GrantLease(ctx context.Context, ttl int64) (*Lease, error) {
 	return &Lease{ID: LeaseID(resp.ID), TTL: resp.TTL}, nil
 }
 
-// PutWithTTL writes key attached to a new lease of ttl seconds: the key
-// disappears when the lease expires unless it is kept alive.
-func (c *Client) PutWithTTL(ctx context.Context, key, value string, ttl int64) (*Lease, error) {
-	lease, err := c.GrantLease(ctx, ttl)
+// ttlSeconds turns a TTL into the whole seconds etcd counts leases in,
+// rounding up, so a lease never lives shorter than asked.
+func ttlSeconds(op, subject string, ttl time.Duration) (int64, error) {
+	if ttl < time.Second {
+		return 0, &Error{Op: op, Subject: subject, Kind: ErrInvalidArgument, Err: fmt.Errorf("ttl must be at least 1s, got %v", ttl)}
+	}
+	return int64((ttl + time.Second - 1) / time.Second), nil
+}
+
+// PutWithTTL writes key attached to a new lease of ttl (rounded up to whole
+// seconds, at least 1 s): the key disappears when the lease expires unless
+// it is kept alive (see KeepAlive). The returned Lease's ID identifies it.
+func (c *Client) PutWithTTL(ctx context.Context, key, value string, ttl time.Duration) (*Lease, error) {
+	seconds, err := ttlSeconds("put with ttl", keySubject(key), ttl)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := c.Put(ctx, key, value, WithLease(lease.ID)); err != nil {
+	lease, err := c.GrantLease(ctx, seconds)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.PutRev(ctx, key, value, WithLease(lease.ID)); err != nil {
 		// Do not leave an unused lease behind; its TTL would free it anyway.
 		_ = c.RevokeLease(context.WithoutCancel(ctx), lease.ID)
 		return nil, err
@@ -108,10 +123,14 @@ func (c *Client) KeepAliveOnce(ctx context.Context, id LeaseID) (int64, error) {
 	return resp.TTL, nil
 }
 
-// KeepAlive renews a lease in the background until ctx ends or the lease is
-// lost; every renewal is sent on the returned channel, which is closed then.
-// Read the channel or renewals are dropped (never blocked).
+// KeepAlive renews a lease in the background, about every third of its TTL,
+// until ctx ends, the lease is lost or the client is closed; every renewal
+// is sent on the returned channel, which is closed then. Read the channel or
+// renewals are dropped (renewing never waits for the reader).
 func (c *Client) KeepAlive(ctx context.Context, id LeaseID) (<-chan KeepAliveResponse, error) {
+	if err := c.checkOpen("keep alive lease", leaseSubject(id)); err != nil {
+		return nil, err
+	}
 	raw, err := c.raw.KeepAlive(ctx, clientv3.LeaseID(id))
 	if err != nil {
 		return nil, c.wrap("keep alive lease", leaseSubject(id), err)

@@ -87,7 +87,7 @@ func TestPutWithTTLExpires(t *testing.T) {
 	t.Parallel()
 	c, prefix := shared(t)
 	key := prefix + "ephemeral"
-	lease, err := c.PutWithTTL(t.Context(), key, "v", 2)
+	lease, err := c.PutWithTTL(t.Context(), key, "v", 2*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestKeepAlive(t *testing.T) {
 	t.Parallel()
 	c, prefix := shared(t)
 	key := prefix + "kept"
-	lease, err := c.PutWithTTL(t.Context(), key, "v", 2)
+	lease, err := c.PutWithTTL(t.Context(), key, "v", 2*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,14 +31,20 @@ type Range struct {
 	Limit int64
 }
 
-// PrefixRange returns the Range of every key starting with prefix.
+// PrefixRange returns the Range of every key starting with prefix. The empty
+// prefix gives the whole keyspace, ["\x00", "\x00"), as etcdctl --prefix ""
+// does: etcd refuses an empty key.
 func PrefixRange(prefix string) Range {
+	if prefix == "" {
+		return Range{Key: "\x00", RangeEnd: "\x00"}
+	}
 	return Range{Key: prefix, RangeEnd: PrefixRangeEnd(prefix)}
 }
 
-// List returns every key starting with prefix, in key order. It reads in
-// pages, all at the revision of the first page, so the result is one
-// consistent snapshot.
+// List returns every key starting with prefix, in key order; the empty
+// prefix lists the whole keyspace. It reads in pages, all at the revision of
+// the first page, so the result is one consistent snapshot. One List is one
+// round trip per page, far cheaper than a Get per key.
 func (c *Client) List(ctx context.Context, prefix string) ([]KeyValue, error) {
 	kvs, _, err := c.ListRange(ctx, PrefixRange(prefix))
 	return kvs, err
@@ -135,9 +141,10 @@ func (c *Client) GetKeyCount(ctx context.Context) (int64, error) {
 }
 
 // GetKeyCountWithPrefix returns how many keys start with prefix, without
-// transferring any of them.
+// transferring any of them. The empty prefix counts the whole keyspace.
 func (c *Client) GetKeyCountWithPrefix(ctx context.Context, prefix string) (int64, error) {
-	return c.count(ctx, "count keys", prefix, PrefixRangeEnd(prefix), prefixSubject(prefix))
+	r := PrefixRange(prefix)
+	return c.count(ctx, "count keys", r.Key, r.RangeEnd, prefixSubject(prefix))
 }
 
 func (c *Client) count(ctx context.Context, op, key, end, subject string) (int64, error) {

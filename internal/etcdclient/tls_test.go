@@ -33,7 +33,7 @@ func TestTLS(t *testing.T) {
 	for _, tt := range works {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			cfg := etcdclient.DefaultConfig()
+			cfg := *etcdclient.DefaultConfig()
 			cfg.Endpoints, cfg.TLS = []string{tt.endpoint}, tt.tls
 			c := etcdtest.Client(t, cfg)
 			key := etcdtest.Prefix(t) + "k"
@@ -67,7 +67,7 @@ func TestTLS(t *testing.T) {
 	for _, tt := range fails {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			cfg := failFast(etcdclient.DefaultConfig())
+			cfg := failFast(*etcdclient.DefaultConfig())
 			cfg.Endpoints, cfg.TLS = []string{tt.endpoint}, tt.tls
 			c := etcdtest.Client(t, cfg)
 			_, err := c.Get(t.Context(), "/k")
@@ -96,13 +96,13 @@ func TestTLSClientCertificateUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := failFast(etcdclient.DefaultConfig())
+	cfg := failFast(*etcdclient.DefaultConfig())
 	cfg.Endpoints = s.Endpoints
 	cfg.TLS = &etcdclient.TLSConfig{CAPEM: s.TLS.CAPEM, CertPEM: certPEM, KeyPEM: keyPEM}
 	app := etcdtest.Client(t, cfg)
 
 	mustPut(t, app, "/app/k", "by certificate")
 	expectValue(t, root, "/app/k", "by certificate")
-	_, err = app.Put(ctx, "/other", "x")
+	err = app.Put(ctx, "/other", "x")
 	expectErr(t, err, etcdclient.ErrPermissionDenied, `key "/other"`, "client certificate's common name")
 }

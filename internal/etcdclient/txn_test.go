@@ -327,7 +327,7 @@ func TestWithFence(t *testing.T) {
 			t.Fatal(err)
 		}
 		writes := map[string]func() error{
-			"put":     func() error { _, err := fenced.Put(ctx, data+"z", "x"); return err },
+			"put":     func() error { err := fenced.Put(ctx, data+"z", "x"); return err },
 			"delete":  func() error { _, err := fenced.Delete(ctx, data+"a"); return err },
 			"prefix":  func() error { _, err := fenced.DeletePrefix(ctx, data); return err },
 			"range":   func() error { _, err := fenced.DeleteRange(ctx, data, "\x00"); return err },

@@ -16,7 +16,7 @@ type events chan etcdclient.WatchEvent
 
 func newEvents() events { return make(events, 1000) }
 
-func (e events) cb(ev etcdclient.WatchEvent) { e <- ev }
+func (e events) cb(ev *etcdclient.WatchEvent) { e <- *ev }
 
 // want describes one expected event; Rev 0 is not checked.
 type want struct {
@@ -58,7 +58,7 @@ func expectStopped(t *testing.T, w *etcdclient.Watch) error {
 
 // watching starts a watch with start, under a context the test can end,
 // and returns what it delivers.
-func watching(t *testing.T, start func(ctx context.Context, cb func(etcdclient.WatchEvent)) (*etcdclient.Watch, error)) (events, *etcdclient.Watch, context.CancelFunc) {
+func watching(t *testing.T, start func(ctx context.Context, cb func(*etcdclient.WatchEvent)) (*etcdclient.Watch, error)) (events, *etcdclient.Watch, context.CancelFunc) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	t.Cleanup(cancel)
@@ -86,8 +86,8 @@ func TestWatch(t *testing.T) {
 	t.Parallel()
 	c, prefix := shared(t)
 	key := prefix + "watched"
-	evs, w, cancel := watching(t, func(ctx context.Context, cb func(etcdclient.WatchEvent)) (*etcdclient.Watch, error) {
-		return c.Watch(ctx, key, cb)
+	evs, w, cancel := watching(t, func(ctx context.Context, cb func(*etcdclient.WatchEvent)) (*etcdclient.Watch, error) {
+		return c.StartWatch(ctx, key, etcdclient.WatchOptions{}, cb)
 	})
 	ctx := t.Context()
 
@@ -116,8 +116,8 @@ func TestWatchPrefix(t *testing.T) {
 	t.Parallel()
 	c, prefix := shared(t)
 	dir := prefix + "dir/"
-	evs, w, cancel := watching(t, func(ctx context.Context, cb func(etcdclient.WatchEvent)) (*etcdclient.Watch, error) {
-		return c.WatchPrefix(ctx, dir, cb)
+	evs, w, cancel := watching(t, func(ctx context.Context, cb func(*etcdclient.WatchEvent)) (*etcdclient.Watch, error) {
+		return c.StartWatch(ctx, dir, etcdclient.WatchOptions{Prefix: true}, cb)
 	})
 	ctx := t.Context()
 	lease := grant(t, c, 60)
@@ -154,7 +154,7 @@ func TestWatchFromRevision(t *testing.T) {
 
 	t.Run("key", func(t *testing.T) {
 		evs := newEvents()
-		if _, err := c.WatchFromRevision(ctx, key, r1, evs.cb); err != nil {
+		if err := c.WatchFromRevision(ctx, key, r1, evs.cb); err != nil {
 			t.Fatal(err)
 		}
 		evs.expect(t, want{etcdclient.EventTypePut, key, "1", r1}, want{etcdclient.EventTypePut, key, "2", r2}, del(key))
@@ -166,15 +166,15 @@ func TestWatchFromRevision(t *testing.T) {
 	})
 	t.Run("prefix", func(t *testing.T) {
 		evs := newEvents()
-		if _, err := c.WatchPrefixFromRevision(ctx, prefix, r1+1, evs.cb); err != nil {
+		if err := c.WatchPrefixFromRevision(ctx, prefix, r1+1, evs.cb); err != nil {
 			t.Fatal(err)
 		}
 		evs.expect(t, put(prefix+"other", "o"), want{etcdclient.EventTypePut, key, "2", r2}, del(key), put(key, "after"))
 	})
 }
 
-// TestWatchCompactedRevision: a watch from a compacted revision must report
-// ErrCompacted, from the call or through Err once stopped; never silence.
+// TestWatchCompactedRevision: a watch from a compacted revision is refused
+// by the call that starts it, with ErrCompacted; never silence.
 func TestWatchCompactedRevision(t *testing.T) {
 	t.Parallel()
 	_, c := ownServer(t)
@@ -186,42 +186,55 @@ func TestWatchCompactedRevision(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	for name, start := range map[string]func(cb func(etcdclient.WatchEvent)) (*etcdclient.Watch, error){
-		"key": func(cb func(etcdclient.WatchEvent)) (*etcdclient.Watch, error) {
+	for name, start := range map[string]func(cb func(*etcdclient.WatchEvent)) error{
+		"key": func(cb func(*etcdclient.WatchEvent)) error {
 			return c.WatchFromRevision(ctx, "/k", r1, cb)
 		},
-		"prefix": func(cb func(etcdclient.WatchEvent)) (*etcdclient.Watch, error) {
+		"prefix": func(cb func(*etcdclient.WatchEvent)) error {
 			return c.WatchPrefixFromRevision(ctx, "/", r1, cb)
+		},
+		"whole keyspace": func(cb func(*etcdclient.WatchEvent)) error {
+			return c.WatchPrefixFromRevision(ctx, "", r1, cb)
+		},
+		"handle": func(cb func(*etcdclient.WatchEvent)) error {
+			_, err := c.StartWatch(ctx, "/k", etcdclient.WatchOptions{Revision: r1}, cb)
+			return err
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			evs := newEvents()
-			w, err := start(evs.cb)
-			if err == nil {
-				err = expectStopped(t, w)
-			}
+			err := start(evs.cb)
 			expectErr(t, err, etcdclient.ErrCompacted, "has been compacted", fmt.Sprintf("from revision %d", r1))
 			if len(evs) != 0 {
 				t.Errorf("a compacted watch delivered %d events", len(evs))
 			}
 		})
 	}
+	// A revision still to come is no error: the watch waits for it.
+	evs := newEvents()
+	if err := c.WatchFromRevision(ctx, "/k", r3+2, evs.cb); err != nil {
+		t.Fatalf("a watch from a future revision: %v", err)
+	}
+	mustPut(t, c, "/k", "4")
+	r5 := mustPut(t, c, "/k", "5")
+	evs.expect(t, want{etcdclient.EventTypePut, "/k", "5", r5})
 }
 
 func TestWatchEndsWhenClientCloses(t *testing.T) {
 	t.Parallel()
-	c, err := etcdclient.New(etcdtest.Shared(t).Config) // closed by the test
+	cfg := etcdtest.Shared(t).Config
+	c, err := etcdclient.New(&cfg) // closed by the test
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := c.Watch(context.Background(), etcdtest.Prefix(t)+"k", func(etcdclient.WatchEvent) {})
+	w, err := c.StartWatch(context.Background(), etcdtest.Prefix(t)+"k", etcdclient.WatchOptions{}, func(*etcdclient.WatchEvent) {})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
-	expectErr(t, expectStopped(t, w), etcdclient.ErrUnavailable, "the watch was closed")
+	expectErr(t, expectStopped(t, w), etcdclient.ErrClosed)
 }
 
 func TestWatchWithEndedContext(t *testing.T) {
@@ -229,7 +242,7 @@ func TestWatchWithEndedContext(t *testing.T) {
 	c, prefix := shared(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	_, err := c.Watch(ctx, prefix+"k", func(etcdclient.WatchEvent) {})
+	err := c.Watch(ctx, prefix+"k", func(*etcdclient.WatchEvent) {})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Watch with an ended context = %v, want an error wrapping context.Canceled", err)
 	}

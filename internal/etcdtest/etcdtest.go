@@ -277,7 +277,7 @@ func (s *Server) ClientConfig() etcdclient.Config {
 }
 
 func clientConfig(endpoints []string, certs *Certs, auth bool) etcdclient.Config {
-	cfg := etcdclient.DefaultConfig()
+	cfg := *etcdclient.DefaultConfig()
 	cfg.Endpoints = append([]string(nil), endpoints...)
 	if auth {
 		cfg.Username, cfg.Password = "root", RootPassword
@@ -291,7 +291,7 @@ func clientConfig(endpoints []string, certs *Certs, auth bool) etcdclient.Config
 func (s *Server) enableAuth() error {
 	cfg := s.ClientConfig()
 	cfg.Username, cfg.Password = "", ""
-	c, err := etcdclient.New(cfg)
+	c, err := etcdclient.New(&cfg)
 	if err != nil {
 		return err
 	}

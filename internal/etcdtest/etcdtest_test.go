@@ -15,7 +15,7 @@ func TestMain(m *testing.M) { etcdtest.Main(m) }
 func putGet(t *testing.T, c *etcdclient.Client, key string) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := c.Put(ctx, key, "v"); err != nil {
+	if err := c.Put(ctx, key, "v"); err != nil {
 		t.Fatalf("put: %v", err)
 	}
 	kv, err := c.Get(ctx, key)
@@ -42,7 +42,7 @@ func TestTLSAndAuth(t *testing.T) {
 
 	cfg := s.ClientConfig()
 	cfg.Password = "wrong"
-	_, err := etcdclient.New(cfg)
+	_, err := etcdclient.New(&cfg)
 	if !errors.Is(err, etcdclient.ErrAuthFailed) {
 		t.Fatalf("wrong password: got %v", err)
 	}

@@ -55,7 +55,7 @@ func NewCluster(t testing.TB, n int, opts ...Option) *Cluster {
 // Client returns a client for cfg, closed when the test ends.
 func Client(t testing.TB, cfg etcdclient.Config) *etcdclient.Client {
 	t.Helper()
-	c, err := etcdclient.New(cfg)
+	c, err := etcdclient.New(&cfg)
 	if err != nil {
 		t.Fatalf("etcdtest: client: %v", err)
 	}
@@ -83,7 +83,7 @@ var shared struct {
 func Shared(t testing.TB) Target {
 	t.Helper()
 	if eps := os.Getenv(EnvEndpoints); eps != "" {
-		cfg := etcdclient.DefaultConfig()
+		cfg := *etcdclient.DefaultConfig()
 		cfg.Endpoints = strings.Split(eps, ",")
 		cfg.Username, cfg.Password = os.Getenv(EnvUser), os.Getenv(EnvPassword)
 		return Target{Config: cfg, External: true}

@@ -335,7 +335,7 @@ func authLogin(e *testEtcd, user, password string) error {
 		_, err := e.client.Raw().Authenticate(context.Background(), user, password)
 		return err
 	}
-	c, err := etcdclient.New(cfg)
+	c, err := etcdclient.New(&cfg)
 	if err != nil {
 		return err
 	}

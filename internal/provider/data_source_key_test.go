@@ -14,7 +14,7 @@ import (
 func TestAccKeyDataSource(t *testing.T) {
 	e := sharedEtcd(t)
 	ctx := t.Context()
-	rev1, err := e.client.Put(ctx, e.prefix+"k", "v1")
+	rev1, err := e.client.PutRev(ctx, e.prefix+"k", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ data "etcd_key" "binary" {
 
 func TestAccKeyDataSource_errors(t *testing.T) {
 	e := sharedEtcd(t)
-	rev, err := e.client.Put(t.Context(), e.prefix+"k", "v")
+	rev, err := e.client.PutRev(t.Context(), e.prefix+"k", "v")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ func TestAccKeysDataSource(t *testing.T) {
 	for _, k := range []string{"b", "a", "c", "d"} {
 		e.put(t, e.prefix+k, "value of "+k)
 	}
-	rev, err := e.client.Put(t.Context(), e.prefix+"a", "changed")
+	rev, err := e.client.PutRev(t.Context(), e.prefix+"a", "changed")
 	if err != nil {
 		t.Fatal(err)
 	}

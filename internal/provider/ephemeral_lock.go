@@ -112,7 +112,7 @@ func (e *lockEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, res
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	lock, err := client.AcquireLock(ctx, m.Name.ValueString(), ttl)
+	lock, err := client.AcquireLock(ctx, m.Name.ValueString(), time.Duration(ttl)*time.Second)
 	if err != nil {
 		detail := err.Error()
 		if errors.Is(err, etcdclient.ErrLockHeld) {

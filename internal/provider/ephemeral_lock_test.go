@@ -59,7 +59,7 @@ func TestAccLock_waitsForTheHolder(t *testing.T) {
 	e := sharedEtcd(t)
 	ctx := t.Context()
 	lockName, key := e.prefix+"lock", e.prefix+"written-under-lock"
-	holder, err := e.client.AcquireLock(ctx, lockName, 30)
+	holder, err := e.client.AcquireLock(ctx, lockName, 30*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestAccLock_timeoutNamesTheHolder(t *testing.T) {
 	t.Parallel()
 	e := sharedEtcd(t)
 	lockName, key := e.prefix+"lock", e.prefix+"never-written"
-	holder, err := e.client.AcquireLock(t.Context(), lockName, 30)
+	holder, err := e.client.AcquireLock(t.Context(), lockName, 30*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestAccLock_fencedWriteAfterLockLost(t *testing.T) {
 	e := sharedEtcd(t)
 	ctx := t.Context()
 	fenceKey, key := e.prefix+"lock/owner", e.prefix+"fenced"
-	rev, err := e.client.Put(ctx, fenceKey, "")
+	rev, err := e.client.PutRev(ctx, fenceKey, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,7 +72,7 @@ func exampleEtcd(t *testing.T, setup exampleSetup) etcdclient.Config {
 	cfg := s.ClientConfig()
 	c := etcdtest.Client(t, cfg)
 	for k, v := range setup.seed {
-		if _, err := c.Put(t.Context(), k, v); err != nil {
+		if err := c.Put(t.Context(), k, v); err != nil {
 			t.Fatal(err)
 		}
 	}

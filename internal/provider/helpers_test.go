@@ -146,7 +146,7 @@ func (e *testEtcd) config(hcl string, args ...any) string {
 
 func (e *testEtcd) put(t *testing.T, key, value string) {
 	t.Helper()
-	if _, err := e.client.Put(t.Context(), key, value); err != nil {
+	if err := e.client.Put(t.Context(), key, value); err != nil {
 		t.Fatalf("put %q: %v", key, err)
 	}
 }

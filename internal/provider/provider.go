@@ -185,7 +185,7 @@ func (p *etcdProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		data.err = fmt.Errorf("the provider configuration is invalid")
 		return
 	}
-	client, err := etcdclient.New(cfg)
+	client, err := etcdclient.New(&cfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot connect to etcd", err.Error())
 		data.err = err

@@ -19,7 +19,7 @@ import (
 // clientConfig merges the configuration with the ETCDCTL_* environment and
 // checks what only the merged result can tell.
 func (m providerModel) clientConfig(ctx context.Context, diags *diag.Diagnostics) (etcdclient.Config, int) {
-	cfg := etcdclient.DefaultConfig()
+	cfg := *etcdclient.DefaultConfig()
 	eps, fromEnv := m.endpoints(ctx)
 	if len(eps) > 0 {
 		cfg.Endpoints = eps
