@@ -216,27 +216,31 @@ func TestAccPrefix_tenThousandKeys(t *testing.T) {
 	})
 }
 
-// When a later transaction fails, the state records exactly the keys
-// written by the transactions before it, and a later apply converges.
+// An update that fails part-way records exactly the transactions that
+// committed; the next apply converges.
 func TestAccPrefix_partialWriteIsRecorded(t *testing.T) {
 	t.Parallel()
 	e := sharedEtcd(t)
 	keys := manyKeys(300)
+	w := newWorkdir(t, prefixConfig(e, false, map[string]string{"k00000": keys["k00000"]}))
+	if out, err := w.apply(); err != nil {
+		t.Fatalf("first apply: %v\n%s", err, out)
+	}
 	e.put(t, e.prefix+"k00299", "not yours") // sorts last: fails the third transaction
-	w := newWorkdir(t, prefixConfig(e, false, keys))
+	w.write("main.tf", prefixConfig(e, false, keys))
 	out, err := w.apply()
-	if err == nil || !strings.Contains(out, "256 of 300 writes were committed") {
+	if err == nil || !strings.Contains(out, "256 of 299 writes were committed") {
 		t.Fatalf("want a failure after two transactions, got err=%v:\n%s", err, out)
 	}
 	state := w.mustRun("state", "show", "-no-color", "etcd_prefix.test")
-	if n := strings.Count(state, `"value-`); n != 256 {
-		t.Fatalf("state records %d keys, want 256:\n%s", n, state)
+	if n := strings.Count(state, `"value-`); n != 257 {
+		t.Fatalf("state records %d keys, want 257:\n%s", n, state)
 	}
-	if got := e.value(t, e.prefix+"k00255"); got != "value-255" {
-		t.Fatalf("k00255 = %q", got)
+	if got := e.value(t, e.prefix+"k00256"); got != "value-256" {
+		t.Fatalf("k00256 = %q", got)
 	}
-	if got := e.value(t, e.prefix+"k00256"); got != "<missing>" {
-		t.Fatalf("k00256 was written by the failed transaction: %q", got)
+	if got := e.value(t, e.prefix+"k00257"); got != "<missing>" {
+		t.Fatalf("k00257 was written by the failed transaction: %q", got)
 	}
 	e.del(t, e.prefix+"k00299")
 	if out, err := w.apply(); err != nil {
