@@ -54,7 +54,7 @@ func (r *keyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 
 func keySchema() schema.Schema {
 	return schema.Schema{
-		MarkdownDescription: "One etcd key and its value. Creating fails if the key already exists (import it instead). " +
+		MarkdownDescription: "One etcd key and its value. Creating fails if the key already exists with another value or lease (import it instead); a key that already holds exactly the configured value and lease, as an interrupted apply leaves it, is adopted. " +
 			"Updates are guarded by the key's `mod_revision` from the last refresh, so a change made by someone else in between is never overwritten: the apply fails instead.",
 		Attributes: map[string]schema.Attribute{
 			"key": schema.StringAttribute{
