@@ -239,3 +239,29 @@ func TestAccKey_missingLease(t *testing.T) {
 		t.Fatalf("a key with a missing lease was written: %q", got)
 	}
 }
+
+// A key that already holds exactly the configured value, as an interrupted
+// create leaves it, is adopted without a write.
+func TestAccKey_createAdoptsEqualKey(t *testing.T) {
+	e := sharedEtcd(t)
+	key := e.prefix + "left-behind"
+	e.put(t, key, "mine")
+	before, err := e.client.Get(t.Context(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: e.config(`
+resource "etcd_key" "test" {
+  key   = %[1]q
+  value = "mine"
+}
+`, key),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("etcd_key.test", tfjsonpath.New("mod_revision"), knownvalue.Int64Exact(before.ModRevision)),
+			},
+		}},
+	})
+}

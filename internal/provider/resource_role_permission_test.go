@@ -332,3 +332,28 @@ func FuzzPermissionID(f *testing.F) {
 		}
 	})
 }
+
+// A permission of the configured type that already exists, as an
+// interrupted create leaves it, is adopted.
+func TestAccRolePermission_createAdoptsEqualPermission(t *testing.T) {
+	e := sharedEtcd(t)
+	ctx := context.WithoutCancel(t.Context()) // also used in cleanups
+	role := authName(e, "role")
+	authDo(t, "create role", e.client.CreateRole(ctx, role))
+	authDo(t, "grant permission", e.client.GrantPermission(ctx, role, e.prefix, etcdclient.PrefixRangeEnd(e.prefix), etcdclient.PermRead))
+	t.Cleanup(func() { _ = e.client.DeleteRole(ctx, role) })
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: e.config(`
+resource "etcd_role_permission" "test" {
+  role       = %[1]q
+  key        = %[2]q
+  prefix     = true
+  permission = "READ"
+}
+`, role, e.prefix),
+			Check: authExpectPermission(e, role, e.prefix, etcdclient.PrefixRangeEnd(e.prefix), "READ"),
+		}},
+	})
+}
