@@ -38,6 +38,13 @@ type Config struct {
 	Username       string
 	Password       string
 	TLS            *TLSConfig
+	// KeepAliveTime is how long a connection may stay silent before the
+	// client pings it (at least 10 s, gRPC's minimum); KeepAliveTimeout how
+	// long it then waits for an answer before it drops the connection and
+	// uses another endpoint. Zero values take DefaultKeepAliveTime and
+	// DefaultKeepAliveTimeout.
+	KeepAliveTime    time.Duration
+	KeepAliveTimeout time.Duration
 }
 
 // DefaultConfig returns a new Config for an etcd on localhost:2379 with a
@@ -59,6 +66,7 @@ type Client struct {
 	// closed is shared with the fenced copies made by WithFence, which use
 	// the same connection.
 	closed *atomic.Bool
+	hung   *hungEndpoints
 }
 
 // New validates cfg and creates a client. A nil cfg means DefaultConfig().
@@ -83,18 +91,18 @@ func newClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, &Error{Op: "new client", Kind: ErrInvalidArgument, Err: err}
 	}
-	c := &Client{cfg: cfg, closed: new(atomic.Bool)}
+	c := &Client{cfg: cfg, closed: new(atomic.Bool), hung: &hungEndpoints{}}
 	// The first interceptor is the outermost: a call on a closed client
 	// stops here, before clientv3's retries.
-	dialOpts := []grpc.DialOption{grpc.WithChainUnaryInterceptor(c.refuseWhenClosed, keepConnectionError)}
+	dialOpts := []grpc.DialOption{grpc.WithChainUnaryInterceptor(c.refuseWhenClosed, c.retryReads, keepConnectionError)}
 	if tlsCfg != nil && tlsCfg.ServerName != "" {
 		dialOpts = append(dialOpts, grpc.WithTransportCredentials(serverNameCreds{credentials.NewTLS(tlsCfg), tlsCfg.ServerName}))
 	}
 	raw, err := clientv3.New(clientv3.Config{
 		Endpoints:            cfg.Endpoints,
 		DialTimeout:          cfg.DialTimeout,
-		DialKeepAliveTime:    30 * time.Second,
-		DialKeepAliveTimeout: cfg.DialTimeout,
+		DialKeepAliveTime:    cfg.KeepAliveTime,
+		DialKeepAliveTimeout: cfg.KeepAliveTimeout,
 		TLS:                  tlsCfg,
 		Username:             cfg.Username,
 		Password:             cfg.Password,
@@ -147,6 +155,12 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.KeepAliveTime <= 0 {
+		cfg.KeepAliveTime = DefaultKeepAliveTime
+	}
+	if cfg.KeepAliveTimeout <= 0 {
+		cfg.KeepAliveTimeout = DefaultKeepAliveTimeout
 	}
 	cfg.Endpoints = append([]string(nil), cfg.Endpoints...)
 	return cfg

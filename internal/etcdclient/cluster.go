@@ -118,7 +118,8 @@ func (c *Client) probeMember(ctx context.Context, m *MemberStatus) {
 		m.Errors = append(m.Errors, err.Error())
 		return
 	}
-	sctx, cancel := c.withTimeout(ctx)
+	// A hung member is reported, not waited on for the whole request timeout.
+	sctx, cancel := context.WithTimeout(ctx, max(c.attemptTimeout(), c.cfg.RequestTimeout/2))
 	st, err := c.raw.Status(sctx, ep)
 	cancel()
 	if err != nil {

@@ -107,8 +107,8 @@ func (c *Client) wrap(op, subject string, err error) error {
 		kind = ErrPermissionDenied
 	}
 	if kind == ErrUnavailable {
-		err = fmt.Errorf("no answer from endpoints %s within the request timeout; check that etcd is running, reachable, and has quorum: %w",
-			strings.Join(c.cfg.Endpoints, ","), err)
+		err = fmt.Errorf("no answer from endpoints %s within the request timeout; check that etcd is running, reachable, and has quorum%s: %w",
+			strings.Join(c.cfg.Endpoints, ","), c.hungNote(), err)
 	}
 	if kind == ErrAuthFailed && c.cfg.Username != "" {
 		err = fmt.Errorf("authentication failed for user %q: %w", c.cfg.Username, err)

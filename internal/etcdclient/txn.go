@@ -269,10 +269,15 @@ func (c *Client) readBack(ctx context.Context, ops []Op) (int64, bool) {
 func (c *Client) commitRetrying(ctx context.Context, ops []Op) (int64, error) {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
+	ctx = requireLeader(ctx)
+	tries := &attempts{c: c, ctx: ctx}
 	backoff := 100 * time.Millisecond
 	ambiguous := false
 	for {
-		rev, err := c.Commit(ctx, ops)
+		attempt, cancelAttempt := tries.next()
+		rev, err := c.Commit(attempt, ops)
+		timedOut := attemptTimedOut(ctx, attempt, err)
+		cancelAttempt()
 		switch {
 		case err == nil:
 			return rev, nil
@@ -281,6 +286,10 @@ func (c *Client) commitRetrying(ctx context.Context, ops []Op) (int64, error) {
 				return rev, nil
 			}
 			return 0, err
+		case timedOut: // a hung member, or a slow one: the guards make a retry safe
+			ambiguous = true
+			tries.timedOut()
+			continue
 		case !errors.Is(err, ErrUnavailable):
 			return 0, err
 		}
