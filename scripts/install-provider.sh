@@ -22,7 +22,7 @@ binary="terraform-provider-etcd_v${version}"
 
 work="$(mktemp -d)"
 trap 'rm -rf "${work}"' EXIT
-(cd "${root}" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${version}" -o "${work}/${binary}" .)
+(cd "${root}" && go build -ldflags "-s -w -X main.version=${version}" -o "${work}/${binary}" .)
 
 for dir in "${HOME}/.terraform.d/plugins" "${XDG_DATA_HOME:-${HOME}/.local/share}/terraform/plugins"; do
   for host in registry.terraform.io registry.opentofu.org; do
