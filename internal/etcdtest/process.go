@@ -50,7 +50,7 @@ func (s *Server) startProcess(bin string) error {
 		args = append(args, "--cert-file", s.TLS.ServerCertFile, "--key-file", s.TLS.ServerKeyFile,
 			"--trusted-ca-file", s.TLS.CAFile, "--client-cert-auth")
 	}
-	cmd := exec.Command(bin, args...)
+	cmd := exec.Command(bin, args...) //nolint:gosec // the server binary the test run names (ETCD_TEST_SERVER_BIN)
 	cmd.Stdout, cmd.Stderr = s.logs, s.logs
 	cmd.Env = daemonEnv()
 	cmd.SysProcAttr = childAttr()
@@ -92,7 +92,7 @@ func (s *Server) waitServing(p *process) error {
 	for {
 		select {
 		case <-p.done:
-			return fmt.Errorf("exited before serving: %v", p.err)
+			return fmt.Errorf("exited before serving: %w", p.err)
 		default:
 		}
 		if c, err := etcdclient.New(cfg); err == nil {
