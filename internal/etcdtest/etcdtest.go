@@ -3,7 +3,9 @@
 // TLS (mTLS) with generated certificates, and authentication with a root
 // user. Servers listen on free loopback ports and keep their data in a
 // temporary directory. Logs are kept in memory and shown only when a test
-// fails.
+// fails. With ETCD_TEST_SERVER_BIN set, single members run that etcd daemon
+// binary instead (see EnvServerBin), so that the same tests cover other
+// server versions.
 package etcdtest
 
 import (
