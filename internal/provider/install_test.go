@@ -81,9 +81,15 @@ func TestAccInstall_localMirrorAndFilesystemMirror(t *testing.T) {
 	binary := "terraform-provider-etcd_v" + version
 	s := etcdtest.New(t) // the demo's keys are its own
 
-	// make install, into a HOME of its own.
+	// make install, into a HOME of its own; Go keeps its caches (which
+	// default to places under HOME).
 	home := t.TempDir()
-	mustOutput(t, root, []string{"HOME=" + home, "XDG_DATA_HOME="}, "make", "--no-print-directory", "install")
+	goEnv := strings.Fields(mustOutput(t, root, nil, "go", "env", "GOPATH", "GOMODCACHE", "GOCACHE"))
+	if len(goEnv) != 3 {
+		t.Fatalf("go env: %q", goEnv)
+	}
+	env := []string{"HOME=" + home, "XDG_DATA_HOME=", "GOPATH=" + goEnv[0], "GOMODCACHE=" + goEnv[1], "GOCACHE=" + goEnv[2]}
+	mustOutput(t, root, env, "make", "--no-print-directory", "install")
 	emptyConfig := filepath.Join(home, "empty.tfrc")
 	if err := os.WriteFile(emptyConfig, nil, 0o600); err != nil {
 		t.Fatal(err)
