@@ -3,11 +3,15 @@
 # provider built from this checkout, through a temporary dev_overrides CLI
 # configuration. It touches nothing in your home directory and stops etcd at
 # the end, even on failure.
+#
+# The CLI: `tofu` from PATH (OpenTofu 1.6 or later), else `terraform` from
+# PATH (1.0 or later: the demo uses no newer feature), else the pinned
+# OpenTofu in .bin/, built from the Go module proxy when missing (about 5
+# minutes on 2 cores). DEMO_CLI=/path/to/tofu-or-terraform chooses one.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="${root}/.bin"
-tofu="${bin}/tofu"
 work="$(mktemp -d)"
 etcd_pid=""
 
@@ -21,6 +25,48 @@ cleanup() {
 trap cleanup EXIT
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+# cli_version CLI prints "OpenTofu 1.12.6" or "Terraform 1.11.4", or nothing.
+cli_version() {
+  local out
+  out="$(TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 "$1" version 2>/dev/null || true)"
+  out="${out%%$'\n'*}"
+  case "${out}" in
+    "OpenTofu v"* | "Terraform v"*) echo "${out% v*} ${out#* v}" ;;
+  esac
+}
+
+# supported "OpenTofu 1.12.6" succeeds for OpenTofu >= 1.6 and Terraform >= 1.0.
+supported() {
+  local name="${1% *}" version="${1#* }" major minor
+  major="${version%%.*}"; minor="${version#*.}"; minor="${minor%%.*}"
+  case "${major}.${minor}" in *[!0-9.]*) return 1 ;; esac
+  case "${name}" in
+    OpenTofu) [ "${major}" -gt 1 ] || { [ "${major}" -eq 1 ] && [ "${minor}" -ge 6 ]; } ;;
+    Terraform) [ "${major}" -ge 1 ] ;;
+    *) return 1 ;;
+  esac
+}
+
+cli=""
+if [ -n "${DEMO_CLI:-}" ]; then
+  cli="${DEMO_CLI}"
+  supported "$(cli_version "${cli}")" || { echo "DEMO_CLI=${cli} is not OpenTofu >= 1.6 or Terraform >= 1.0" >&2; exit 1; }
+else
+  for candidate in "$(command -v tofu || true)" "$(command -v terraform || true)" "${bin}/tofu"; do
+    if [ -n "${candidate}" ] && [ -x "${candidate}" ] && supported "$(cli_version "${candidate}")"; then
+      cli="${candidate}"
+      break
+    fi
+  done
+fi
+if [ -z "${cli}" ]; then
+  step "No supported tofu or terraform on PATH: building the pinned OpenTofu into .bin/"
+  "${root}/scripts/install-tofu.sh"
+  cli="${bin}/tofu"
+fi
+cli_name="$(basename "${cli}")"
+step "Using $(cli_version "${cli}") at ${cli}"
 
 step "Building etcd-dev (an embedded etcd) and the provider"
 go build -o "${bin}/etcd-dev" "${root}/cmd/etcd-dev"
@@ -37,7 +83,7 @@ done
 endpoint="$(cat "${work}/endpoint")"
 [ -n "${endpoint}" ] || { echo "etcd did not start" >&2; exit 1; }
 
-# dev_overrides makes tofu (and terraform) use the provider from .bin/.
+# dev_overrides makes tofu and terraform use the provider from .bin/.
 cat > "${work}/cli.tfrc" <<CLI
 provider_installation {
   dev_overrides {
@@ -54,16 +100,16 @@ export TF_VAR_endpoint="${endpoint}"
 mkdir "${work}/demo"
 cp "${root}/examples/demo/"*.tf "${work}/demo/"
 cd "${work}/demo"
-tf() { "${tofu}" "$@" -no-color; }
+tf() { "${cli}" "$@" -no-color; }
 
-step "tofu apply: keys, a prefix, a lease with an attached key, two data sources"
+step "${cli_name} apply: keys, a prefix, a lease with an attached key, two data sources"
 tf apply -auto-approve -input=false
 
 step "Someone changes /demo/config/db_host and adds a stray key under /demo/features/ by hand"
 "${bin}/etcd-dev" put -endpoints "${endpoint}" /demo/config/db_host 10.9.9.9
 "${bin}/etcd-dev" put -endpoints "${endpoint}" /demo/features/stray "added by hand"
 
-step "tofu plan: the drift shows up"
+step "${cli_name} plan: the drift shows up"
 set +e
 tf plan -detailed-exitcode -input=false
 code=$?
@@ -73,14 +119,14 @@ if [ "${code}" -ne 2 ]; then
   exit 1
 fi
 
-step "tofu apply: converge back to the configuration"
+step "${cli_name} apply: converge back to the configuration"
 tf apply -auto-approve -input=false
 "${bin}/etcd-dev" get -endpoints "${endpoint}" /demo/config/db_host
 
-step "tofu plan: nothing left to do"
+step "${cli_name} plan: nothing left to do"
 tf plan -detailed-exitcode -input=false
 
-step "tofu destroy"
+step "${cli_name} destroy"
 tf destroy -auto-approve -input=false
 
 step "Done: the demo stopped etcd and removed its temporary files"

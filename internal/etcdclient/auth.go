@@ -2,12 +2,16 @@ package etcdclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // PermissionType is what a role may do on a key range.
@@ -271,11 +275,17 @@ func (c *Client) DisableAuth(ctx context.Context) error {
 	})
 }
 
-// AuthStatus reports whether authentication is on.
+// AuthStatus reports whether authentication is on. etcd 3.4 has no
+// AuthStatus RPC (it answers Unimplemented; the RPC arrived in 3.5): there
+// the answer comes from an Authenticate call, which fails with "authentication is not enabled" exactly when
+// authentication is off, and Revision is 0.
 func (c *Client) AuthStatus(ctx context.Context) (*AuthStatus, error) {
 	st := &AuthStatus{}
 	err := c.authCall(ctx, "auth status", "", func(ctx context.Context) error {
 		resp, err := c.raw.AuthStatus(ctx)
+		if status.Code(err) == codes.Unimplemented {
+			return authEnabledByProbe(ctx, c.raw, st)
+		}
 		if err == nil {
 			st.Enabled, st.Revision = resp.Enabled, resp.AuthRevision
 		}
@@ -327,4 +337,26 @@ func versionAtLeast(version string, major, minor int) bool {
 		return false
 	}
 	return maj > major || (maj == major && mnr >= minor)
+}
+
+// authProbeUser is the user authEnabledByProbe asks for. Whether it exists
+// does not matter: any answer but "authentication is not enabled" means
+// authentication is on.
+const authProbeUser = "terraform-provider-etcd auth status probe"
+
+// authEnabledByProbe tells whether authentication is on without the
+// AuthStatus RPC, for etcd 3.4: etcd refuses to authenticate anybody when
+// authentication is off ("authentication is not enabled"), and refuses an
+// unknown user when it is on ("authentication failed").
+func authEnabledByProbe(ctx context.Context, raw *clientv3.Client, st *AuthStatus) error {
+	_, err := raw.Authenticate(ctx, authProbeUser, "")
+	switch {
+	case errors.Is(err, rpctypes.ErrAuthNotEnabled):
+		st.Enabled = false
+		return nil
+	case err == nil, errors.Is(err, rpctypes.ErrAuthFailed), errors.Is(err, rpctypes.ErrUserEmpty):
+		st.Enabled = true
+		return nil
+	}
+	return err
 }

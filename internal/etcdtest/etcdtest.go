@@ -3,7 +3,9 @@
 // TLS (mTLS) with generated certificates, and authentication with a root
 // user. Servers listen on free loopback ports and keep their data in a
 // temporary directory. Logs are kept in memory and shown only when a test
-// fails.
+// fails. With ETCD_TEST_SERVER_BIN set, single members run that etcd daemon
+// binary instead (see EnvServerBin), so that the same tests cover other
+// server versions.
 package etcdtest
 
 import (
@@ -77,6 +79,7 @@ type Server struct {
 	peerURL   url.URL
 	cfg       *embed.Config
 	etcd      *embed.Etcd
+	proc      *process // when the member runs ServerBin (ETCD_TEST_SERVER_BIN)
 	logs      *logBuffer
 	tempDir   bool
 	mu        sync.Mutex
@@ -101,9 +104,15 @@ func Start(opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
-	s.cfg = s.config(s.Name + "=" + s.peerURL.String())
-	if err := s.start(); err != nil {
-		return nil, err
+	if bin := ServerBin(); bin != "" {
+		if err := s.startProcess(bin); err != nil {
+			return nil, err
+		}
+	} else {
+		s.cfg = s.config(s.Name + "=" + s.peerURL.String())
+		if err := s.start(); err != nil {
+			return nil, err
+		}
 	}
 	if o.Auth {
 		if err := s.enableAuth(); err != nil {
@@ -219,7 +228,7 @@ func (s *Server) startAsync() (<-chan error, error) {
 func (s *Server) Running() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.etcd != nil
+	return s.etcd != nil || s.proc != nil
 }
 
 // ID returns the member's ID.
@@ -242,11 +251,14 @@ func (s *Server) IsLeader() bool {
 // Stop stops the member; its data is kept until Cleanup.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	e := s.etcd
-	s.etcd = nil
+	e, p := s.etcd, s.proc
+	s.etcd, s.proc = nil, nil
 	s.mu.Unlock()
 	if e != nil {
 		e.Close()
+	}
+	if p != nil {
+		p.stop()
 	}
 }
 
@@ -254,6 +266,9 @@ func (s *Server) Stop() {
 func (s *Server) Restart() error {
 	if s.Running() {
 		return fmt.Errorf("member %s is running", s.Name)
+	}
+	if s.cfg == nil { // a ServerBin process
+		return s.startProcess(ServerBin())
 	}
 	s.cfg = s.config(s.cfg.InitialCluster) // the data directory decides membership now
 	return s.start()
