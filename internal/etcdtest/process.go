@@ -95,7 +95,7 @@ func (s *Server) waitServing(p *process) error {
 			return fmt.Errorf("exited before serving: %w", p.err)
 		default:
 		}
-		if c, err := etcdclient.New(cfg); err == nil {
+		if c, err := etcdclient.New(&cfg); err == nil {
 			_, err = c.Get(context.Background(), "/etcdtest-ready")
 			_ = c.Close()
 			if err == nil || errors.Is(err, etcdclient.ErrKeyNotFound) {
