@@ -119,7 +119,7 @@ func (c *Client) probeMember(ctx context.Context, m *MemberStatus) {
 		return
 	}
 	// A hung member is reported, not waited on for the whole request timeout.
-	sctx, cancel := context.WithTimeout(ctx, max(c.attemptTimeout(), c.cfg.RequestTimeout/2))
+	sctx, cancel := context.WithTimeout(ctx, c.attemptTimeout())
 	st, err := c.raw.Status(sctx, ep)
 	cancel()
 	if err != nil {

@@ -138,9 +138,11 @@ func (c *Client) avoidHung(ctx context.Context) bool {
 	return true
 }
 
-// probe returns the endpoints that answer a status request in time.
+// probe returns the endpoints that answer a status request in time. The
+// request carries none of the caller's metadata: a member that has lost
+// its leader still answers a status request, and is not hung.
 func (c *Client) probe(ctx context.Context, endpoints []string) []string {
-	ctx, cancel := context.WithTimeout(ctx, c.attemptTimeout())
+	ctx, cancel := context.WithTimeout(metadata.NewOutgoingContext(ctx, nil), c.attemptTimeout())
 	defer cancel()
 	ok := make([]bool, len(endpoints))
 	var wg sync.WaitGroup

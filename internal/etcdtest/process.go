@@ -37,12 +37,26 @@ type process struct {
 // startProcess runs bin as this single member, with fsync on (the daemon's
 // default), and waits until it serves clients.
 func (s *Server) startProcess(bin string) error {
+	p, err := s.launchProcess(bin, s.Name+"="+s.peerURL.String())
+	if err != nil {
+		return err
+	}
+	if err := s.waitServing(p); err != nil {
+		s.Stop()
+		return fmt.Errorf("etcd %s (%s): %w\n%s", s.Name, bin, err, s.logs.String())
+	}
+	return nil
+}
+
+// launchProcess starts bin as this member of initialCluster, without
+// waiting for it to serve.
+func (s *Server) launchProcess(bin, initialCluster string, extraArgs ...string) (*process, error) {
 	args := []string{
 		"--name", s.Name,
 		"--data-dir", filepath.Join(s.opts.Dir, "data"),
 		"--listen-client-urls", s.clientURL.String(), "--advertise-client-urls", s.clientURL.String(),
 		"--listen-peer-urls", s.peerURL.String(), "--initial-advertise-peer-urls", s.peerURL.String(),
-		"--initial-cluster", s.Name + "=" + s.peerURL.String(),
+		"--initial-cluster", initialCluster,
 		"--log-level", s.opts.LogLevel,
 		"--bcrypt-cost", "4", // the minimum; tests create many users
 	}
@@ -50,12 +64,13 @@ func (s *Server) startProcess(bin string) error {
 		args = append(args, "--cert-file", s.TLS.ServerCertFile, "--key-file", s.TLS.ServerKeyFile,
 			"--trusted-ca-file", s.TLS.CAFile, "--client-cert-auth")
 	}
+	args = append(args, extraArgs...)
 	cmd := exec.Command(bin, args...) //nolint:gosec // the server binary the test run names (ETCD_TEST_SERVER_BIN)
 	cmd.Stdout, cmd.Stderr = s.logs, s.logs
 	cmd.Env = daemonEnv()
 	cmd.SysProcAttr = childAttr()
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start etcd %s (%s): %w", s.Name, bin, err)
+		return nil, fmt.Errorf("start etcd %s (%s): %w", s.Name, bin, err)
 	}
 	p := &process{bin: bin, cmd: cmd, done: make(chan struct{})}
 	go func() {
@@ -65,11 +80,7 @@ func (s *Server) startProcess(bin string) error {
 	s.mu.Lock()
 	s.proc = p
 	s.mu.Unlock()
-	if err := s.waitServing(p); err != nil {
-		s.Stop()
-		return fmt.Errorf("etcd %s (%s): %w\n%s", s.Name, bin, err, s.logs.String())
-	}
-	return nil
+	return p, nil
 }
 
 // daemonEnv is this process's environment without the ETCD_* variables,

@@ -52,6 +52,8 @@ type providerModel struct {
 	TLSServerName         types.String `tfsdk:"tls_server_name"`
 	DialTimeout           types.String `tfsdk:"dial_timeout"`
 	RequestTimeout        types.String `tfsdk:"request_timeout"`
+	KeepAliveTime         types.String `tfsdk:"keepalive_time"`
+	KeepAliveTimeout      types.String `tfsdk:"keepalive_timeout"`
 	MaxTxnOps             types.Int64  `tfsdk:"max_txn_ops"`
 	Lock                  types.Object `tfsdk:"lock"`
 }
@@ -113,6 +115,11 @@ func providerSchema() schema.Schema {
 			"dial_timeout": durationAttribute("How long to wait for connecting and authenticating, as a duration such as `\"5s\"`. Defaults to `ETCDCTL_DIAL_TIMEOUT`, then `5s`."),
 			"request_timeout": durationAttribute("How long one request to etcd may take, as a duration such as `\"10s\"`. Defaults to `ETCDCTL_COMMAND_TIMEOUT`, then `10s`. " +
 				"An unreachable cluster fails a plan or apply after about `dial_timeout` plus `request_timeout`."),
+			"keepalive_time": durationAttribute("How long a connection to a member may stay silent before the provider pings it, as a duration (at least `\"10s\"`). " +
+				"Defaults to `ETCDCTL_KEEPALIVE_TIME`, then `10s`. A member that does not answer is also detected sooner: a read or write that gets no answer " +
+				"within a quarter of `request_timeout` (at most 2 s) makes the provider probe every endpoint, leave out those that do not answer, and retry on the others."),
+			"keepalive_timeout": durationAttribute("How long the provider waits for a member to answer a keepalive ping before it drops the connection, as a duration. " +
+				"Defaults to `ETCDCTL_KEEPALIVE_TIMEOUT`, then `6s`."),
 			"max_txn_ops": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("Most operations the provider puts in one etcd transaction. Must not exceed the server's `--max-txn-ops` (default %d). "+

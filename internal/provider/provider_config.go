@@ -31,6 +31,12 @@ func (m providerModel) clientConfig(ctx context.Context, diags *diag.Diagnostics
 	}
 	cfg.DialTimeout = durationSetting(m.DialTimeout, "dial_timeout", "ETCDCTL_DIAL_TIMEOUT", etcdclient.DefaultDialTimeout, diags)
 	cfg.RequestTimeout = durationSetting(m.RequestTimeout, "request_timeout", "ETCDCTL_COMMAND_TIMEOUT", etcdclient.DefaultRequestTimeout, diags)
+	cfg.KeepAliveTime = durationSetting(m.KeepAliveTime, "keepalive_time", "ETCDCTL_KEEPALIVE_TIME", etcdclient.DefaultKeepAliveTime, diags)
+	if cfg.KeepAliveTime < etcdclient.DefaultKeepAliveTime {
+		diags.AddAttributeError(path.Root("keepalive_time"), "Keepalive time too short",
+			fmt.Sprintf("keepalive_time (or ETCDCTL_KEEPALIVE_TIME) is %v; gRPC pings no more often than every 10s, so set at least \"10s\".", cfg.KeepAliveTime))
+	}
+	cfg.KeepAliveTimeout = durationSetting(m.KeepAliveTimeout, "keepalive_timeout", "ETCDCTL_KEEPALIVE_TIMEOUT", etcdclient.DefaultKeepAliveTimeout, diags)
 	cfg.TLS = m.tlsConfig(diags)
 	if fromEnv { // configured endpoints are checked by their validator
 		for _, ep := range eps {

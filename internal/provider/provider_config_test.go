@@ -93,6 +93,7 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 		"no endpoints":        {`endpoints = []`, `(?s)endpoints.*at least 1`},
 		"max_txn_ops":         {`max_txn_ops = 0`, `(?s)max_txn_ops.*at least 1`},
 		"password no user":    {`password = "secret"`, `(?s)Password without username`},
+		"keepalive too short": {`keepalive_time = "2s"`, `(?s)Keepalive time too short.*at least "10s"`},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
