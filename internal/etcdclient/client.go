@@ -68,6 +68,8 @@ type Client struct {
 	// endpoints and tls are what clientv3 connects with.
 	endpoints []string
 	tls       *tls.Config
+	// answered: at least one endpoint answered New's probe.
+	answered bool
 }
 
 func serverNameOpts(tlsCfg *tls.Config) []grpc.DialOption {
@@ -139,11 +141,11 @@ func newClient(cfg Config) (*Client, error) {
 	}
 	// Probe every endpoint once, so that a setting that can never work
 	// fails here, within DialTimeout, and names itself.
-	endpoints, problems, err := checkEndpoints(cfg, tlsCfg)
+	endpoints, problems, answered, err := checkEndpoints(cfg, tlsCfg)
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, closed: new(atomic.Bool), problems: problems, endpoints: endpoints, tls: tlsCfg}
+	c := &Client{cfg: cfg, closed: new(atomic.Bool), problems: problems, endpoints: endpoints, tls: tlsCfg, answered: answered}
 	// The first interceptor is the outermost: a call on a closed client
 	// stops here, before clientv3's retries.
 	dialOpts := append([]grpc.DialOption{grpc.WithChainUnaryInterceptor(c.refuseWhenClosed, keepConnectionError, c.authenticateWithoutToken)}, serverNameOpts(tlsCfg)...)

@@ -361,7 +361,7 @@ func clientCertError(subject string, hasCert bool, cfg *tls.Config, err error) e
 // checkEndpoints probes the endpoints and returns the ones to connect to:
 // all but those with a connection mistake, while at least one answers. When
 // none answers and some have a mistake, it returns the first mistake.
-func checkEndpoints(cfg Config, tlsCfg *tls.Config) (use []string, problems []error, err error) {
+func checkEndpoints(cfg Config, tlsCfg *tls.Config) (use []string, problems []error, answered bool, err error) {
 	outcomes := probeEndpoints(cfg.Endpoints, tlsCfg, cfg.DialTimeout)
 	healthy := false
 	for _, o := range outcomes {
@@ -373,7 +373,7 @@ func checkEndpoints(cfg Config, tlsCfg *tls.Config) (use []string, problems []er
 		}
 	}
 	if len(problems) == 0 {
-		return cfg.Endpoints, nil, nil
+		return cfg.Endpoints, nil, healthy, nil
 	}
 	if !healthy {
 		first := problems[0].(*Error)
@@ -393,9 +393,9 @@ func checkEndpoints(cfg Config, tlsCfg *tls.Config) (use []string, problems []er
 			first = &Error{Op: first.Op, Subject: first.Subject, Kind: first.Kind,
 				Err: fmt.Errorf("%w; other endpoints: %s", first.Err, strings.Join(others, ", "))}
 		}
-		return nil, problems, first
+		return nil, problems, false, first
 	}
-	return use, problems, nil
+	return use, problems, true, nil
 }
 
 // CheckCredentials makes one cheap read (a serializable count of one key,
@@ -403,10 +403,12 @@ func checkEndpoints(cfg Config, tlsCfg *tls.Config) (use []string, problems []er
 // without credentials. It returns an error wrapping ErrAuthRequired when
 // authentication is on and the client has neither a username nor a client
 // certificate, and nil when the read passes or is only refused the key.
-// A client with a username has already authenticated in New. Other errors,
-// such as ErrUnavailable, are returned as they are.
+// A client with a username has already authenticated in New. When no
+// endpoint answered New's probe it returns nil without asking, so that an
+// unreachable cluster costs no extra wait here. Other errors, such as
+// ErrUnavailable, are returned as they are.
 func (c *Client) CheckCredentials(ctx context.Context) error {
-	if c.identity() != unauthenticated {
+	if c.identity() != unauthenticated || !c.answered {
 		return nil
 	}
 	ctx, cancel := c.withTimeout(ctx)
