@@ -172,4 +172,3 @@ func TestAccConnectionMistakes_oneEndpointWrong(t *testing.T) {
 		t.Fatalf("the warning %q appears %d times, want once:\n%s", want, n, out)
 	}
 }
-
