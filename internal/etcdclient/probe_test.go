@@ -284,3 +284,20 @@ func TestConnectionMistakes_auth(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkNewFirstGet measures what a provider run pays to connect: New
+// (with its probe) and the first Get, over mTLS.
+func BenchmarkNewFirstGet(b *testing.B) {
+	s := etcdtest.New(b, etcdtest.WithTLS())
+	cfg := s.ClientConfig()
+	for b.Loop() {
+		c, err := etcdclient.New(&cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.Get(b.Context(), "/k"); err != nil && !errors.Is(err, etcdclient.ErrKeyNotFound) {
+			b.Fatal(err)
+		}
+		_ = c.Close()
+	}
+}
