@@ -43,17 +43,6 @@ var (
 	ErrPlainToTLSServer = errors.New("the endpoint serves TLS, not plain text")
 )
 
-// isConnectionMistake reports whether err is one of the connection mistakes
-// above.
-func isConnectionMistake(err error) bool {
-	for _, k := range []error{ErrServerCertUntrusted, ErrServerNameMismatch, ErrClientCertRequired, ErrClientCertRejected, ErrTLSToPlainServer, ErrPlainToTLSServer} {
-		if errors.Is(err, k) {
-			return true
-		}
-	}
-	return false
-}
-
 // http2Preface is what a gRPC client sends first: the HTTP/2 connection
 // preface and an empty SETTINGS frame. A healthy etcd answers with its own
 // SETTINGS frame.
@@ -148,7 +137,7 @@ func isSettingsFrame(b []byte) bool { return len(b) >= 4 && b[3] == 0x4 }
 func probePlain(ctx context.Context, ep, hostPort string) (bool, error) {
 	conn, err := dial(ctx, hostPort)
 	if err != nil {
-		return false, nil
+		return false, nil //nolint:nilerr // not reachable now: clientv3 reports it as unavailable
 	}
 	answer, err := answersHTTP2(conn)
 	_ = conn.Close()
@@ -156,7 +145,7 @@ func probePlain(ctx context.Context, ep, hostPort string) (bool, error) {
 	case isSettingsFrame(answer):
 		return true, nil
 	case ctx.Err() != nil:
-		return false, nil // silent: not a mistake we can name
+		return false, nil //nolint:nilerr // silent: not a mistake we can name
 	case len(answer) > 0 && (answer[0] == 0x15 || bytes.HasPrefix(answer, []byte("HTTP/1."))):
 		// a TLS alert record, or Go's "client sent an HTTP request to an
 		// HTTPS server"
@@ -346,7 +335,7 @@ func certNames(c *x509.Certificate) string {
 func clientCertError(subject string, hasCert bool, cfg *tls.Config, err error) error {
 	if !hasCert {
 		return &Error{Op: "connect", Subject: subject, Kind: ErrClientCertRequired,
-			Err: fmt.Errorf("the server requires a client certificate (it runs with --client-cert-auth) and none is configured: configure a client certificate and its key, issued by a CA the server trusts (%v)", err)}
+			Err: fmt.Errorf("the server requires a client certificate (it runs with --client-cert-auth) and none is configured: configure a client certificate and its key, issued by a CA the server trusts (%w)", err)}
 	}
 	desc := "the configured client certificate"
 	if len(cfg.Certificates) > 0 && len(cfg.Certificates[0].Certificate) > 0 {
@@ -355,7 +344,7 @@ func clientCertError(subject string, hasCert bool, cfg *tls.Config, err error) e
 		}
 	}
 	return &Error{Op: "connect", Subject: subject, Kind: ErrClientCertRejected,
-		Err: fmt.Errorf("the server rejected %s: use a client certificate and key issued by a CA in the server's --trusted-ca-file, valid now and made for client authentication (%v)", desc, err)}
+		Err: fmt.Errorf("the server rejected %s: use a client certificate and key issued by a CA in the server's --trusted-ca-file, valid now and made for client authentication (%w)", desc, err)}
 }
 
 // checkEndpoints probes the endpoints and returns the ones to connect to:
@@ -376,7 +365,10 @@ func checkEndpoints(cfg Config, tlsCfg *tls.Config) (use []string, problems []er
 		return cfg.Endpoints, nil, healthy, nil
 	}
 	if !healthy {
-		first := problems[0].(*Error)
+		var first *Error
+		if !errors.As(problems[0], &first) {
+			return nil, problems, false, problems[0]
+		}
 		var others []string
 		for _, o := range outcomes {
 			switch {
@@ -384,7 +376,7 @@ func checkEndpoints(cfg Config, tlsCfg *tls.Config) (use []string, problems []er
 			case o.err != nil && errors.Is(o.err, first.Kind):
 				others = append(others, o.endpoint+" (the same)")
 			case o.err != nil:
-				others = append(others, o.endpoint+" ("+o.err.(*Error).Kind.Error()+")")
+				others = append(others, o.endpoint+" ("+kindName(o.err)+")")
 			default:
 				others = append(others, o.endpoint+" (not reachable now)")
 			}
@@ -419,4 +411,12 @@ func (c *Client) CheckCredentials(ctx context.Context) error {
 		return nil
 	}
 	return err
+}
+
+func kindName(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Kind != nil {
+		return e.Kind.Error()
+	}
+	return err.Error()
 }
