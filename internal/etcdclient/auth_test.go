@@ -201,7 +201,7 @@ func TestDisableEnableAuth(t *testing.T) {
 	anon := etcdtest.Client(t, anonCfg)
 
 	err := anon.Put(ctx, "/k", "v")
-	expectErr(t, err, etcdclient.ErrPermissionDenied, `key "/k"`, "unauthenticated")
+	expectErr(t, err, etcdclient.ErrAuthRequired, `key "/k"`, "no username and no client certificate")
 
 	if err := root.DisableAuth(ctx); err != nil {
 		t.Fatal(err)

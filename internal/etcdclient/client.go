@@ -2,6 +2,7 @@ package etcdclient
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -11,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 	"google.golang.org/grpc"
@@ -67,11 +70,64 @@ type Client struct {
 	// the same connection.
 	closed *atomic.Bool
 	hung   *hungEndpoints
+	// problems are the connection mistakes of endpoints left out because
+	// others work.
+	problems []error
+	// endpoints and tls are what clientv3 connects with.
+	endpoints []string
+	tls       *tls.Config
+	// answered: at least one endpoint answered New's probe.
+	answered bool
+}
+
+func serverNameOpts(tlsCfg *tls.Config) []grpc.DialOption {
+	if tlsCfg != nil && tlsCfg.ServerName != "" {
+		return []grpc.DialOption{grpc.WithTransportCredentials(serverNameCreds{credentials.NewTLS(tlsCfg), tlsCfg.ServerName})}
+	}
+	return nil
+}
+
+const authenticateMethod = "/etcdserverpb.Auth/Authenticate"
+
+// authenticateWithoutToken lets clientv3 authenticate again when its token
+// has expired on an etcd 3.4 server. clientv3 sends the expired token along
+// with the Authenticate request, and etcd 3.4 refuses the request for that
+// token, so clientv3 would retry until the request timeout. This sends the
+// request once more on a connection without a token.
+func (c *Client) authenticateWithoutToken(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	err := invoker(ctx, method, req, reply, cc, opts...)
+	if method != authenticateMethod || !errors.Is(rpctypes.Error(err), rpctypes.ErrInvalidAuthToken) {
+		return err
+	}
+	in, ok1 := req.(*pb.AuthenticateRequest)
+	out, ok2 := reply.(*pb.AuthenticateResponse)
+	if !ok1 || !ok2 {
+		return err
+	}
+	fresh, ferr := clientv3.New(clientv3.Config{
+		Endpoints: c.endpoints, DialTimeout: c.cfg.DialTimeout, TLS: c.tls, Logger: zap.NewNop(), DialOptions: serverNameOpts(c.tls),
+	})
+	if ferr != nil {
+		return err
+	}
+	defer func() { _ = fresh.Close() }()
+	resp, aerr := fresh.Authenticate(ctx, in.Name, in.Password)
+	if aerr != nil {
+		return aerr
+	}
+	out.Header, out.Token = resp.Header, resp.Token
+	return nil
 }
 
 // New validates cfg and creates a client. A nil cfg means DefaultConfig().
 // The client keeps its own copy of cfg: changing cfg afterwards has no
-// effect. Zero timeouts take their defaults. Connecting is lazy unless a
+// effect. Zero timeouts take their defaults. New probes every endpoint once
+// within DialTimeout and fails at once on a setting that can never work (an
+// error wrapping ErrServerCertUntrusted, ErrServerNameMismatch,
+// ErrClientCertRequired, ErrClientCertRejected, ErrTLSToPlainServer or
+// ErrPlainToTLSServer); an endpoint with such a mistake is left out, and
+// named by EndpointProblems, while another endpoint answers. An endpoint
+// that does not answer is not an error here: connecting is lazy unless a
 // username is set, in which case New authenticates within DialTimeout.
 func New(cfg *Config) (*Client, error) {
 	if cfg == nil {
@@ -91,15 +147,18 @@ func newClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, &Error{Op: "new client", Kind: ErrInvalidArgument, Err: err}
 	}
-	c := &Client{cfg: cfg, closed: new(atomic.Bool), hung: &hungEndpoints{}}
+	// Probe every endpoint once, so that a setting that can never work
+	// fails here, within DialTimeout, and names itself.
+	endpoints, problems, answered, err := checkEndpoints(cfg, tlsCfg)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, closed: new(atomic.Bool), hung: &hungEndpoints{}, problems: problems, endpoints: endpoints, tls: tlsCfg, answered: answered}
 	// The first interceptor is the outermost: a call on a closed client
 	// stops here, before clientv3's retries.
-	dialOpts := []grpc.DialOption{grpc.WithChainUnaryInterceptor(c.refuseWhenClosed, c.retryReads, keepConnectionError)}
-	if tlsCfg != nil && tlsCfg.ServerName != "" {
-		dialOpts = append(dialOpts, grpc.WithTransportCredentials(serverNameCreds{credentials.NewTLS(tlsCfg), tlsCfg.ServerName}))
-	}
+	dialOpts := append([]grpc.DialOption{grpc.WithChainUnaryInterceptor(c.refuseWhenClosed, c.retryReads, keepConnectionError, c.authenticateWithoutToken)}, serverNameOpts(tlsCfg)...)
 	raw, err := clientv3.New(clientv3.Config{
-		Endpoints:            cfg.Endpoints,
+		Endpoints:            endpoints,
 		DialTimeout:          cfg.DialTimeout,
 		DialKeepAliveTime:    cfg.KeepAliveTime,
 		DialKeepAliveTimeout: cfg.KeepAliveTimeout,
@@ -110,7 +169,7 @@ func newClient(cfg Config) (*Client, error) {
 		DialOptions:          dialOpts,
 	})
 	if err != nil {
-		return nil, c.wrap("connect", "to endpoints "+strings.Join(cfg.Endpoints, ","), err)
+		return nil, c.wrap("connect", "to endpoints "+strings.Join(endpoints, ","), err)
 	}
 	c.raw = raw
 	return c, nil
@@ -181,6 +240,11 @@ func (c *Client) Close() error {
 func (c *Client) Endpoints() []string {
 	return append([]string(nil), c.cfg.Endpoints...)
 }
+
+// EndpointProblems returns, for each endpoint New left out because of a
+// connection mistake while other endpoints worked, the error naming it
+// (wrapping ErrServerCertUntrusted, ErrClientCertRequired and the like).
+func (c *Client) EndpointProblems() []error { return append([]error(nil), c.problems...) }
 
 // RequestTimeout returns the timeout applied to calls without a deadline.
 func (c *Client) RequestTimeout() time.Duration { return c.cfg.RequestTimeout }

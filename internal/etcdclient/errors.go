@@ -24,20 +24,24 @@ var (
 	ErrPermissionDenied = errors.New("permission denied")
 	ErrAuthFailed       = errors.New("authentication failed")
 	ErrAuthNotEnabled   = errors.New("authentication is not enabled")
-	ErrUnavailable      = errors.New("etcd is unavailable")
-	ErrTooManyOps       = errors.New("too many operations in one transaction")
-	ErrRequestTooLarge  = errors.New("request is too large")
-	ErrNoSpace          = errors.New("etcd database space exceeded")
-	ErrUserNotFound     = errors.New("user not found")
-	ErrRoleNotFound     = errors.New("role not found")
-	ErrUserExists       = errors.New("user already exists")
-	ErrRoleExists       = errors.New("role already exists")
-	ErrRoleNotGranted   = errors.New("role is not granted to the user")
-	ErrPermNotGranted   = errors.New("permission is not granted to the role")
-	ErrRootMissing      = errors.New("auth needs a root user with the root role")
-	ErrInvalidArgument  = errors.New("invalid argument")
-	ErrFenceLost        = errors.New("the lock fencing this client is no longer held")
-	ErrClosed           = errors.New("the client is closed")
+	// ErrAuthRequired: authentication is on and the client has no
+	// credentials. It is also a permission denial (errors.Is with
+	// ErrPermissionDenied holds).
+	ErrAuthRequired    = fmt.Errorf("%w: authentication is on and the client sent no credentials", ErrPermissionDenied)
+	ErrUnavailable     = errors.New("etcd is unavailable")
+	ErrTooManyOps      = errors.New("too many operations in one transaction")
+	ErrRequestTooLarge = errors.New("request is too large")
+	ErrNoSpace         = errors.New("etcd database space exceeded")
+	ErrUserNotFound    = errors.New("user not found")
+	ErrRoleNotFound    = errors.New("role not found")
+	ErrUserExists      = errors.New("user already exists")
+	ErrRoleExists      = errors.New("role already exists")
+	ErrRoleNotGranted  = errors.New("role is not granted to the user")
+	ErrPermNotGranted  = errors.New("permission is not granted to the role")
+	ErrRootMissing     = errors.New("auth needs a root user with the root role")
+	ErrInvalidArgument = errors.New("invalid argument")
+	ErrFenceLost       = errors.New("the lock fencing this client is no longer held")
+	ErrClosed          = errors.New("the client is closed")
 )
 
 // Error is what every failed call returns: the operation, the subject (key,
@@ -105,13 +109,28 @@ func (c *Client) wrap(op, subject string, err error) error {
 	// itself named an empty user.
 	if kind == ErrInvalidArgument && errors.Is(err, rpctypes.ErrUserEmpty) && !strings.Contains(subject, userSubject("")) {
 		kind = ErrPermissionDenied
+		if c.identity() == unauthenticated {
+			kind = ErrAuthRequired
+			err = fmt.Errorf("etcd has authentication on and this client has no username and no client certificate: "+
+				"configure the username and password of an etcd user, or a client certificate whose common name is an etcd user (%w)", err)
+		}
 	}
 	if kind == ErrUnavailable {
 		err = fmt.Errorf("no answer from endpoints %s within the request timeout; check that etcd is running, reachable, and has quorum%s: %w",
 			strings.Join(c.cfg.Endpoints, ","), c.hungNote(), err)
 	}
 	if kind == ErrAuthFailed && c.cfg.Username != "" {
-		err = fmt.Errorf("authentication failed for user %q: %w", c.cfg.Username, err)
+		switch {
+		case op == "connect":
+			// etcd gives the same answer for both, on purpose.
+			err = fmt.Errorf("authentication failed for user %q: etcd has no such user, or the password is wrong (etcd does not say which): %w", c.cfg.Username, err)
+		case c.raw != nil:
+			// clientv3 authenticates again once when its token expires or
+			// is revoked; this is that second attempt failing.
+			err = fmt.Errorf("authentication failed for user %q: its token expired and authenticating again failed, so the user was removed or its password changed since the client connected: %w", c.cfg.Username, err)
+		default:
+			err = fmt.Errorf("authentication failed for user %q: %w", c.cfg.Username, err)
+		}
 	}
 	if kind == ErrPermissionDenied {
 		err = fmt.Errorf("%w for %s", err, c.identity())
@@ -126,8 +145,10 @@ func (c *Client) identity() string {
 	if c.cfg.TLS != nil && (c.cfg.TLS.CertFile != "" || len(c.cfg.TLS.CertPEM) > 0) {
 		return "the client certificate's common name"
 	}
-	return "an unauthenticated client"
+	return unauthenticated
 }
+
+const unauthenticated = "an unauthenticated client"
 
 var rpcKinds = map[error]error{
 	rpctypes.ErrCompacted:              ErrCompacted,

@@ -42,38 +42,8 @@ func TestTLS(t *testing.T) {
 		})
 	}
 
-	// Each of these fails before etcd sees a request; the error names the
-	// endpoint and, when the client itself refused the server, says why.
-	// When the server refuses the client's certificate, the client sees
-	// the server's alert or, as the server hangs up, a broken pipe: no
-	// stable text to check.
-	fails := []struct {
-		name     string
-		endpoint string
-		tls      *etcdclient.TLSConfig
-		want     []string
-	}{
-		{"no client certificate", s.Endpoints[0], &etcdclient.TLSConfig{CAFile: certs.CAFile}, nil},
-		{"CA of another PKI", s.Endpoints[0], &etcdclient.TLSConfig{CAFile: other.CAFile, CertFile: certs.ClientCertFile, KeyFile: certs.ClientKeyFile},
-			[]string{"failed to verify certificate", "certificate signed by unknown authority"}},
-		{"client certificate of another PKI", s.Endpoints[0], &etcdclient.TLSConfig{CAFile: certs.CAFile, CertFile: other.ClientCertFile, KeyFile: other.ClientKeyFile},
-			nil},
-		{"wrong server name", s.Endpoints[0], &etcdclient.TLSConfig{CAFile: certs.CAFile, CertFile: certs.ClientCertFile, KeyFile: certs.ClientKeyFile, ServerName: "etcd.invalid"},
-			[]string{"failed to verify certificate", "not etcd.invalid"}},
-		// No TLS settings: the https:// endpoint alone turns TLS on, with
-		// the system's CAs, which do not know the test CA.
-		{"https endpoint without TLS settings", s.Endpoints[0], nil, []string{"failed to verify certificate", "certificate signed by unknown authority"}},
-	}
-	for _, tt := range fails {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			cfg := failFast(*etcdclient.DefaultConfig())
-			cfg.Endpoints, cfg.TLS = []string{tt.endpoint}, tt.tls
-			c := etcdtest.Client(t, cfg)
-			_, err := c.Get(t.Context(), "/k")
-			expectErr(t, err, etcdclient.ErrUnavailable, append(tt.want, tt.endpoint)...)
-		})
-	}
+	// Settings that can never work fail at New: see probe_test.go.
+	_ = other
 }
 
 // TestTLSClientCertificateUser: with auth on, a user created without a

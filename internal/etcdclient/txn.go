@@ -355,16 +355,32 @@ func changedKeys(guarded []Op, resp *clientv3.TxnResponse) error {
 			changed = append(changed, fmt.Sprintf("%q was written at revision %d, after revision %d", o.Key, kvs[0].ModRevision, o.MaxModRevision))
 		}
 	}
-	if len(changed) == 0 {
-		return fmt.Errorf("nothing was written")
-	}
+	return &ChangedKeysError{Changed: changed}
+}
+
+// ChangedKeysError lists the keys whose compare failed, each as `"/k" was
+// written at revision 12, after revision 10` or `"/k" exists`. Errors
+// wrapping ErrCompareFailed from Commit and CommitChunks hold one.
+type ChangedKeysError struct {
+	Changed []string
+}
+
+// Summary lists the first ten changes and how many more there are.
+func (e *ChangedKeysError) Summary() string {
 	const shown = 10
-	more := ""
+	changed, more := e.Changed, ""
 	if len(changed) > shown {
 		more = fmt.Sprintf(" and %d more", len(changed)-shown)
 		changed = changed[:shown]
 	}
-	return fmt.Errorf("%s%s; nothing was written", strings.Join(changed, ", "), more)
+	return strings.Join(changed, ", ") + more
+}
+
+func (e *ChangedKeysError) Error() string {
+	if len(e.Changed) == 0 {
+		return "nothing was written"
+	}
+	return e.Summary() + "; nothing was written"
 }
 
 func batchSubject(ops []Op) string {

@@ -71,21 +71,7 @@ func GenerateCertsForUser(dir, user string) (*Certs, error) {
 // ClientCertFor issues another client certificate from the same CA files,
 // for a user whose name is the common name.
 func (c *Certs) ClientCertFor(user string) (certPEM, keyPEM []byte, err error) {
-	caPEM, err := os.ReadFile(c.CAFile)
-	if err != nil {
-		return nil, nil, err
-	}
-	keyData, err := os.ReadFile(filepath.Join(filepath.Dir(c.CAFile), "ca-key.pem"))
-	if err != nil {
-		return nil, nil, err
-	}
-	block, _ := pem.Decode(caPEM)
-	ca, err := x509.ParseCertificate(block.Bytes)
-	if err != nil {
-		return nil, nil, err
-	}
-	kblock, _ := pem.Decode(keyData)
-	caKey, err := x509.ParseECPrivateKey(kblock.Bytes)
+	ca, caKey, err := c.loadCA()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -152,4 +138,82 @@ func newLeaf(ca *x509.Certificate, caKey *ecdsa.PrivateKey, cn string, usage x50
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), nil
+}
+
+// ServerCert describes a server certificate to issue with IssueServerCert.
+type ServerCert struct {
+	// DNSNames and IPs the certificate is valid for; both empty means none.
+	DNSNames []string
+	IPs      []net.IP
+	// NotBefore and NotAfter; zero means an hour ago and a day from now.
+	NotBefore, NotAfter time.Time
+}
+
+// IssueServerCert issues a server certificate from the CA in c's directory
+// and writes it as name.pem and name-key.pem there, for a test that needs a
+// server certificate that is wrong in one way (expired, without an IP).
+func (c *Certs) IssueServerCert(name string, sc ServerCert) (certFile, keyFile string, err error) {
+	ca, caKey, err := c.loadCA()
+	if err != nil {
+		return "", "", err
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return "", "", err
+	}
+	if sc.NotBefore.IsZero() {
+		sc.NotBefore = time.Now().Add(-time.Hour)
+	}
+	if sc.NotAfter.IsZero() {
+		sc.NotAfter = time.Now().Add(24 * time.Hour)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: nextSerial(),
+		Subject:      pkix.Name{CommonName: name},
+		NotBefore:    sc.NotBefore,
+		NotAfter:     sc.NotAfter,
+		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+		DNSNames:     sc.DNSNames,
+		IPAddresses:  sc.IPs,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		return "", "", err
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return "", "", err
+	}
+	dir := filepath.Dir(c.CAFile)
+	certFile, keyFile = filepath.Join(dir, name+".pem"), filepath.Join(dir, name+"-key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		return "", "", err
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		return "", "", err
+	}
+	return certFile, keyFile, nil
+}
+
+func (c *Certs) loadCA() (*x509.Certificate, *ecdsa.PrivateKey, error) {
+	caPEM, err := os.ReadFile(c.CAFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	keyData, err := os.ReadFile(filepath.Join(filepath.Dir(c.CAFile), "ca-key.pem"))
+	if err != nil {
+		return nil, nil, err
+	}
+	block, _ := pem.Decode(caPEM)
+	ca, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return nil, nil, err
+	}
+	kblock, _ := pem.Decode(keyData)
+	caKey, err := x509.ParseECPrivateKey(kblock.Bytes)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ca, caKey, nil
 }

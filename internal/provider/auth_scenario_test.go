@@ -231,16 +231,16 @@ data "etcd_keys" "any" {
 	}
 	// The message says the certificate could not be verified, and why.
 	notVerified := func(why string) *regexp.Regexp {
-		return regexp.MustCompile(`(?s)(failed\s+to\s+verify\s+certificate|certificate\s+could\s+not\s+be\s+verified).*` + strings.ReplaceAll(regexp.QuoteMeta(why), " ", `\s+`))
+		return regexp.MustCompile(`(?s)certificate\s+not\s+trusted.*could\s+not\s+be\s+verified.*` + strings.ReplaceAll(regexp.QuoteMeta(why), " ", `\s+`))
 	}
 	rightName := wrongName
 	rightName.serverName = "localhost"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{
-			{Config: wrongCA.config() + read, ExpectError: notVerified("signed by unknown authority")},
-			{Config: wrongCAWithUser.config() + read, ExpectError: notVerified("signed by unknown authority")},
-			{Config: wrongName.config() + read, ExpectError: notVerified("etcd.invalid")},
+			{Config: wrongCA.config() + read, ExpectError: notVerified("signed by an authority the configured CA certificates do not include")},
+			{Config: wrongCAWithUser.config() + read, ExpectError: notVerified("signed by an authority the configured CA certificates do not include")},
+			{Config: wrongName.config() + read, ExpectError: regexp.MustCompile(`(?s)is\s+not\s+valid\s+for\s+"etcd.invalid"`)},
 			{Config: rightName.config() + read},
 		},
 	})

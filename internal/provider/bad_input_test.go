@@ -30,7 +30,7 @@ var badInputs = map[string]badInput{
 	"key: malformed import ID":       {subject: "etcd_key", hcl: `resource "etcd_key" "t" {` + "\n" + `key = "%[1]sk"` + "\n" + `value = "v"` + "\n}", importOf: "etcd_key.t", importID: " ", want: `(?s)Cannot import non-existent remote object`},
 	"prefix: empty prefix":           {subject: "etcd_prefix", hcl: `resource "etcd_prefix" "t" {` + "\n" + `prefix = ""` + "\n" + `keys = {}` + "\n}", want: `(?s)Empty prefix.*prefix must not be empty`},
 	"prefix: value over 1.5 MiB":     {subject: "etcd_prefix", hcl: `resource "etcd_prefix" "t" {` + "\n" + `prefix = "%[1]s"` + "\n" + `keys = { k = "` + big + `" }` + "\n}", want: `(?s)Value too large.*%[1]sk`},
-	"prefix: invalid keys_json":      {subject: "etcd_prefix", hcl: `resource "etcd_prefix" "t" {` + "\n" + `prefix = "%[1]s"` + "\n" + `keys_json = "{\"a\": 1}"` + "\n}", want: `(?s)Invalid keys_json.*JSON object whose values are all strings`},
+	"prefix: invalid keys_json":      {subject: "etcd_prefix", hcl: `resource "etcd_prefix" "t" {` + "\n" + `prefix = "%[1]s"` + "\n" + `keys_json = "{\"a\": 1}"` + "\n}", want: `(?s)Invalid keys_json.*"a"\s+is\s+a\s+number.*strings\s+only.*provider::etcd::flatten`},
 	"prefix: malformed import ID":    {subject: "etcd_prefix", hcl: `resource "etcd_prefix" "t" {` + "\n" + `prefix = "%[1]s"` + "\n" + `keys = {}` + "\n}", importOf: "etcd_prefix.t", want: `(?s)Invalid import ID.*terraform import etcd_prefix`},
 	"lease: ttl 0":                   {subject: "etcd_lease", hcl: `resource "etcd_lease" "t" {` + "\n" + `ttl = 0` + "\n}", want: `(?s)ttl.*must be at least 1`},
 	"lease: negative ttl":            {subject: "etcd_lease", hcl: `resource "etcd_lease" "t" {` + "\n" + `ttl = -30` + "\n}", want: `(?s)ttl.*must be at least 1`},

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -14,8 +15,8 @@ import (
 // addExistsError reports that Create found what it was to create already in
 // etcd, and how to import it instead.
 func addExistsError(diags *diag.Diagnostics, summary, what, typeName, id string) {
-	diags.AddError(summary, fmt.Sprintf("%s already exists in etcd, so it was left alone. To manage it with Terraform, import it:\n  terraform import %s.<name> '%s'\nor add an import block with id = %q.",
-		what, typeName, id, id))
+	diags.AddError(summary, fmt.Sprintf("%s already exists in etcd, so it was left alone. To manage it with Terraform, import it with an import block "+
+		"(it works in OpenTofu and Terraform), naming this resource:\n%s", what, importBlock(typeName, id)))
 }
 
 // addAuthError reports a failed call of the etcd auth API, explaining what
@@ -45,4 +46,30 @@ func addRoleNotFound(diags *diag.Diagnostics, role, user string) {
 	diags.AddAttributeError(path.Root("roles"), "Role not found",
 		fmt.Sprintf("The role %q cannot be granted to the user %q because it does not exist. "+
 			"Create it with an etcd_role and reference etcd_role.<name>.name in roles, so that Terraform creates the role first.", role, user))
+}
+
+// importBlock shows the import block that adopts id as a typeName resource.
+func importBlock(typeName, id string) string {
+	return fmt.Sprintf("  import {\n    to = %s.<name>\n    id = %q\n  }", typeName, id)
+}
+
+// refuseRootRemoval stops the deletion of the root user or the root role
+// while authentication is on, which etcd refuses with "invalid auth
+// management", before anything is sent, and says what to do. kind is
+// "user" or "role". It reports whether it refused.
+func refuseRootRemoval(ctx context.Context, client *etcdclient.Client, kind, name string, diags *diag.Diagnostics) bool {
+	if name != "root" {
+		return false
+	}
+	st, err := client.AuthStatus(ctx)
+	if err != nil || !st.Enabled {
+		return false // etcd answers for itself
+	}
+	diags.AddError(fmt.Sprintf("Cannot delete the root %s while authentication is on", kind),
+		fmt.Sprintf("etcd keeps the root user and the root role while authentication is on, so the %s %q was not deleted; nothing was sent to etcd.\n\n"+
+			"Disable authentication first: destroy the etcd_auth resource (or set enabled = false) and apply, then delete the root %s. "+
+			"When they are in one configuration, make etcd_auth depend on the root user and role, for example\n"+
+			"  resource \"etcd_auth\" \"this\" {\n    enabled    = true\n    depends_on = [etcd_user.root, etcd_role.root]\n  }\n"+
+			"so that a destroy disables authentication before it deletes them.", kind, name, kind))
+	return true
 }

@@ -6,6 +6,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -193,11 +194,23 @@ func (p *etcdProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 	client, err := etcdclient.New(&cfg)
+	if err == nil {
+		// One cheap read when no credentials are configured, so that an
+		// etcd with authentication on says so here, once, rather than in
+		// every resource.
+		checkCtx, cancel := context.WithTimeout(ctx, cfg.DialTimeout)
+		if cerr := client.CheckCredentials(checkCtx); errors.Is(cerr, etcdclient.ErrAuthRequired) {
+			_ = client.Close()
+			client, err = nil, cerr
+		}
+		cancel()
+	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot connect to etcd", err.Error())
+		m.addConnectError(&resp.Diagnostics, err)
 		data.err = err
 		return
 	}
+	addEndpointWarnings(&resp.Diagnostics, client.EndpointProblems())
 	if fence := m.fence(ctx, &resp.Diagnostics); fence != nil {
 		client = client.WithFence(*fence)
 	}

@@ -185,8 +185,9 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 	}
 	if !res.Succeeded && !m.holds(res.KV) {
 		resp.Diagnostics.AddAttributeError(path.Root("key"), "Key already exists",
-			fmt.Sprintf("The key %q already exists in etcd (mod revision %d), so it was left alone. To manage it with Terraform, import it:\n  terraform import <address> %s\nor add an import block with id = %q.",
-				m.Key.ValueString(), res.KV.ModRevision, m.Key.ValueString(), m.Key.ValueString()))
+			fmt.Sprintf("The key %q already exists in etcd (mod revision %d), so it was left alone. To manage it with Terraform, import it with an import block "+
+				"(it works in OpenTofu and Terraform), naming this resource:\n%s",
+				m.Key.ValueString(), res.KV.ModRevision, importBlock("etcd_key", m.Key.ValueString())))
 		return
 	}
 	m.setFrom(res.KV)

@@ -118,6 +118,9 @@ func (r *roleResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if resp.Diagnostics.HasError() || client == nil {
 		return
 	}
+	if refuseRootRemoval(ctx, client, "role", m.Name.ValueString(), &resp.Diagnostics) {
+		return
+	}
 	err := client.DeleteRole(ctx, m.Name.ValueString())
 	if err != nil && !errors.Is(err, etcdclient.ErrRoleNotFound) {
 		addAuthError(&resp.Diagnostics, "Cannot delete etcd role", err)

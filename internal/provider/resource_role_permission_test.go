@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -302,7 +303,7 @@ resource "etcd_role_permission" "test" {
 }
 `, role, e.prefix),
 			ExpectError: authErrorRegexp("Permission already exists", "already has a READ permission on the prefix",
-				"terraform import etcd_role_permission.<name> '"+permissionID{Role: role, Key: e.prefix, RangeEnd: etcdclient.PrefixRangeEnd(e.prefix)}.String()+"'"),
+				"import {", "to = etcd_role_permission.<name>", fmt.Sprintf("id = %q", permissionID{Role: role, Key: e.prefix, RangeEnd: etcdclient.PrefixRangeEnd(e.prefix)}.String())),
 			Check: authExpectPermission(e, role, e.prefix, etcdclient.PrefixRangeEnd(e.prefix), "READ"),
 		}},
 	})

@@ -106,7 +106,7 @@ resource "etcd_role" "test" {
   name = %[1]q
 }
 `, name),
-			ExpectError: authErrorRegexp("already exists", "terraform import etcd_role.<name> '"+name+"'"),
+			ExpectError: authErrorRegexp("already exists", "import {", "to = etcd_role.<name>", `id = "`+name+`"`),
 		}},
 	})
 }

@@ -330,6 +330,9 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if resp.Diagnostics.HasError() || client == nil {
 		return
 	}
+	if refuseRootRemoval(ctx, client, "user", m.Name.ValueString(), &resp.Diagnostics) {
+		return
+	}
 	err := client.DeleteUser(ctx, m.Name.ValueString())
 	if err != nil && !errors.Is(err, etcdclient.ErrUserNotFound) {
 		addAuthError(&resp.Diagnostics, "Cannot delete etcd user", err)

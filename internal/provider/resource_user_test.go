@@ -220,7 +220,7 @@ func TestAccUser_createFailsWhenUserExists(t *testing.T) {
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{{
 			Config:      userConfig(e, user, `password = "mine"`),
-			ExpectError: authErrorRegexp("already exists", "terraform import etcd_user.<name> '"+user+"'"),
+			ExpectError: authErrorRegexp("already exists", "import {", "to = etcd_user.<name>", `id = "`+user+`"`),
 		}},
 	})
 }

@@ -125,14 +125,14 @@ func checkAdoptable(planned *state, existing map[string]string) error {
 		alternative += ", or set exclusive = false to manage only the listed keys"
 	}
 	return fmt.Errorf("the prefix %q already holds keys that differ from the configuration (%s); nothing was written. "+
-		"To manage what is there, import it:\n  terraform import <address> %s\n%s",
+		"To manage what is there, import it with an import block (it works in OpenTofu and Terraform):\n  import {\n    to = etcd_prefix.<name>\n    id = %q\n  }\n%s",
 		planned.Prefix, strings.Join(names, ", "), planned.Prefix, alternative)
 }
 
 func update(ctx context.Context, conn Conn, prior, planned *state, guard private, plannedDV *tfprotov6.DynamicValue, diags *diagnostics) applied {
 	c := change{
 		summary:     "Cannot update etcd_prefix",
-		compareHint: "The keys changed outside Terraform since the last refresh. Run plan again to see the change, then apply.",
+		compareHint: "Run plan again to see the current values, then apply.",
 		base:        prior.Keys,
 		ops:         diffOps(planned.Prefix, prior.Keys, planned.Keys, guard.ModRevision),
 	}
@@ -150,7 +150,7 @@ func destroy(ctx context.Context, conn Conn, prior *state, guard private, diags 
 	}
 	c := change{
 		summary:     "Cannot delete etcd_prefix",
-		compareHint: "The keys changed outside Terraform since the last refresh, so they were not deleted. Run plan again to see the change.",
+		compareHint: "They were not deleted. Run plan again to see the current values.",
 		base:        prior.Keys,
 		ops:         diffOps(prior.Prefix, prior.Keys, nil, guard.ModRevision),
 	}
@@ -177,7 +177,7 @@ func commit(ctx context.Context, conn Conn, target *state, c change, done *tfpro
 	}
 	detail := err.Error()
 	if errors.Is(err, etcdclient.ErrCompareFailed) {
-		detail += "\n\n" + c.compareHint
+		detail = compareFailedDetail(target.Prefix, err, c.compareHint)
 	}
 	diags.addError(c.summary, writeErrorDetail(detail, n, len(c.ops), c.recordsNone))
 	partial := target.withKeys(applyOps(target.Prefix, c.base, c.ops[:n]))

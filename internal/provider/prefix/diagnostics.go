@@ -1,8 +1,13 @@
 package prefix
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 )
 
 // diagnostics collects protocol diagnostics.
@@ -40,4 +45,17 @@ func unsupported(what string) []*tfprotov6.Diagnostic {
 		Summary:  "Not supported",
 		Detail:   "The etcd_prefix server does not support " + what + ". This is a bug in the provider; please report it.",
 	}}
+}
+
+// compareFailedDetail explains a guard that failed, as etcd_key does: which
+// keys, at which revisions, and what to run. writeErrorDetail then says
+// what was written, once.
+func compareFailedDetail(prefix string, err error, hint string) string {
+	which := "some of them"
+	var changed *etcdclient.ChangedKeysError
+	if errors.As(err, &changed) && len(changed.Changed) > 0 {
+		which = changed.Summary()
+	}
+	return fmt.Sprintf("Keys under the prefix %q changed outside Terraform since the last refresh: someone else wrote them after Terraform read them (%s). %s",
+		prefix, which, hint)
 }

@@ -60,7 +60,7 @@ func parseKeysJSON(s string) (map[string]string, error) {
 	var m map[string]string
 	dec := json.NewDecoder(strings.NewReader(s))
 	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("keys_json must be a JSON object whose values are all strings, such as {\"db/host\": \"10.0.0.1\"}: %w", err)
+		return nil, keysJSONError(s)
 	}
 	if dec.More() {
 		return nil, errors.New("keys_json must hold exactly one JSON object; there is more after it")
@@ -92,4 +92,57 @@ func sameKeysJSON(a, b string) bool {
 	}
 	mb, err := parseKeysJSON(b)
 	return err == nil && maps.Equal(ma, mb)
+}
+
+// keysJSONError explains why keys_json is not an object of strings: which
+// key holds which JSON type, or what the value is instead of an object.
+func keysJSONError(s string) error {
+	const fix = "keys_json takes strings only, such as {\"db/host\": \"10.0.0.1\", \"db/port\": \"5432\"}: " +
+		"quote numbers and booleans (tostring() in HCL), or flatten nested objects into keys with provider::etcd::flatten."
+	var raw any
+	if json.Unmarshal([]byte(s), &raw) != nil {
+		return fmt.Errorf("keys_json is not valid JSON. %s", fix)
+	}
+	obj, ok := raw.(map[string]any)
+	if !ok {
+		return fmt.Errorf("keys_json must be a JSON object, not %s. %s", jsonTypeName(raw), fix)
+	}
+	var bad []string
+	for k, v := range obj {
+		if _, ok := v.(string); !ok {
+			bad = append(bad, k)
+		}
+	}
+	if len(bad) == 0 {
+		return fmt.Errorf("keys_json must be a JSON object of strings. %s", fix)
+	}
+	slices.Sort(bad)
+	const shown = 5
+	parts := make([]string, 0, shown+1)
+	for _, k := range bad[:min(shown, len(bad))] {
+		parts = append(parts, fmt.Sprintf("%q is %s", k, jsonTypeName(obj[k])))
+	}
+	if len(bad) > shown {
+		parts = append(parts, fmt.Sprintf("and %d more are not strings", len(bad)-shown))
+	}
+	return fmt.Errorf("keys_json values must be strings, but %s. %s", strings.Join(parts, ", "), fix)
+}
+
+// jsonTypeName names the JSON type of a decoded value, with an article.
+func jsonTypeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case float64:
+		return "a number"
+	case string:
+		return "a string"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return "not a string"
 }

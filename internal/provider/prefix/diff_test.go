@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -132,5 +133,25 @@ func BenchmarkPrefixDiff100k(b *testing.B) {
 			b.Fatalf("%d ops", len(ops))
 		}
 		_ = applyOps("/bench/", have, ops)
+	}
+}
+
+// keys_json with other values than strings names each key and the JSON
+// type it holds, and how to fix it, without Go's wording.
+func TestParseKeysJSON_namesTheKey(t *testing.T) {
+	_, err := parseKeysJSON(`{"debug": true, "db": {"port": 5432}, "port": 5432, "name": "ok", "none": null}`)
+	if err == nil {
+		t.Fatal("accepted values that are not strings")
+	}
+	msg := err.Error()
+	for _, want := range []string{`"debug" is a boolean`, `"db" is an object`, `"port" is a number`, `"none" is null`, "strings only", "provider::etcd::flatten"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("%q does not say %q", msg, want)
+		}
+	}
+	for _, internal := range []string{"Go value", "unmarshal", `"name"`} {
+		if strings.Contains(msg, internal) {
+			t.Errorf("%q mentions %q", msg, internal)
+		}
 	}
 }

@@ -133,7 +133,7 @@ func TestServer_createOverOtherValuesWritesNothing(t *testing.T) {
 	f := newFixture(t, 2)
 	f.put("d", "foreign")
 	rs, diags := f.apply(resourceState{}, &config{keys: map[string]string{"a": "1", "b": "2", "c": "3", "d": "4"}, exclusive: ptr(false)})
-	expectError(t, diags, "already holds keys", f.prefix+"d", "nothing was written", "terraform import")
+	expectError(t, diags, "already holds keys", f.prefix+"d", "nothing was written", "import {", "to = etcd_prefix.<name>")
 	if f.decoded(rs) != nil {
 		t.Fatal("a create that wrote nothing recorded a state")
 	}
@@ -188,7 +188,14 @@ func TestServer_updateGuardFails(t *testing.T) {
 	f.put("a", "changed by hand")
 
 	rs, diags = f.apply(rs, &config{keys: map[string]string{"a": "10", "b": "20"}})
-	expectError(t, diags, "Cannot update etcd_prefix", "changed outside Terraform since the last refresh", "Nothing was written")
+	msg := expectError(t, diags, "Cannot update etcd_prefix", "changed outside Terraform since the last refresh",
+		f.prefix+`a" was written at revision`, "Run plan again", "Nothing was written")
+	if n := strings.Count(strings.ToLower(msg), "nothing was written"); n != 1 {
+		t.Errorf("the error says %d times that nothing was written, want once: %s", n, msg)
+	}
+	if strings.Contains(msg, "compare failed") {
+		t.Errorf("the error uses internal wording: %s", msg)
+	}
 	if got := f.held(); !maps.Equal(got, map[string]string{"a": "changed by hand", "b": "2"}) {
 		t.Fatalf("etcd holds %v", got)
 	}
