@@ -374,3 +374,35 @@ func TestWithFence(t *testing.T) {
 	// The original client is not fenced.
 	mustPut(t, c, data+"z", "unfenced")
 }
+
+// CommitChunksOwned guards each transaction with one compare over its keys'
+// range: the writes land in the same transactions as CommitChunks's, and a
+// key written in a chunk's range after the guard revision fails that chunk
+// alone, named in the error.
+func TestCommitChunksOwned(t *testing.T) {
+	c, prefix := shared(t)
+	since := mustPut(t, c, prefix+"a-before", "v") // older than the guard: allowed
+	ops := make([]etcdclient.Op, 0, 30)
+	for _, k := range numbered(prefix+"k", 30) {
+		ops = append(ops, etcdclient.Op{Key: k, Value: "v-" + k})
+	}
+	applied, rev, err := c.CommitChunksOwned(t.Context(), ops[:10], 4, etcdclient.MaxTxnBytes, since)
+	if err != nil || applied != 10 || rev <= since {
+		t.Fatalf("CommitChunksOwned = %d, %d, %v", applied, rev, err)
+	}
+
+	// Someone writes inside the range of the second chunk of the rest.
+	foreign := ops[15].Key + "-foreign"
+	mustPut(t, c, foreign, "x")
+	applied, _, err = c.CommitChunksOwned(t.Context(), ops[10:], 4, etcdclient.MaxTxnBytes, rev)
+	expectErr(t, err, etcdclient.ErrCompareFailed, fmt.Sprintf("%q was written at revision", foreign))
+	if applied != 4 {
+		t.Fatalf("applied = %d, want the first chunk of 4", applied)
+	}
+	for i, o := range ops[10:] {
+		_, gerr := c.Get(t.Context(), o.Key)
+		if written := gerr == nil; written != (i < 4) {
+			t.Errorf("%s written = %t", o.Key, written)
+		}
+	}
+}

@@ -100,7 +100,7 @@ func TestAccInterrupt_quorumLostDuringCreate(t *testing.T) {
 	cluster := etcdtest.NewCluster(t, 3, etcdtest.WithLogLevel("error"))
 	cfg := cluster.ClientConfig()
 	e := &testEtcd{cfg: cfg, client: etcdtest.Client(t, cfg), prefix: etcdtest.Prefix(t)}
-	want := manyKeys(10000)
+	want := manyKeys(interruptKeys)
 	// Two writes a transaction: the apply outlasts the members' stopping.
 	config := strings.Replace(interruptConfig(e, `  dial_timeout = "2s"`+"\n"+`  request_timeout = "3s"`+"\n"), fmt.Sprintf("max_txn_ops = %d", interruptTxnOps), "max_txn_ops = 2", 1)
 	w := interruptWorkdir(t, config)

@@ -29,6 +29,11 @@ type change struct {
 	base        map[string]string
 	ops         []etcdclient.Op
 	recordsNone bool // a failure records no state (create)
+	// owned: the resource owns every key in the ops' range (an exclusive
+	// prefix), so one range compare per transaction guards it: no key
+	// there written after revision since.
+	owned bool
+	since int64
 }
 
 func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) *tfprotov6.ApplyResourceChangeResponse {
@@ -74,7 +79,7 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 // so that Terraform does not taint the resource (a replace would delete
 // every key first); the next apply adopts what was written and writes the rest.
 func create(ctx context.Context, conn Conn, planned *state, plannedDV *tfprotov6.DynamicValue, diags *diagnostics) applied {
-	existing, _, err := readKeys(ctx, conn, planned)
+	existing, existingRev, err := readKeys(ctx, conn, planned)
 	if err != nil {
 		diags.addError("Cannot create etcd_prefix", err.Error())
 		return applied{deleted: true}
@@ -89,6 +94,8 @@ func create(ctx context.Context, conn Conn, planned *state, plannedDV *tfprotov6
 		base:        existing,
 		ops:         diffOps(planned.Prefix, existing, planned.Keys, 0),
 		recordsNone: true,
+		owned:       planned.Exclusive,
+		since:       existingRev, // every key there was read; any newer one is someone else's
 	}
 	tflog.Debug(ctx, "creating etcd_prefix", map[string]any{"prefix": planned.Prefix, "adopted": len(existing), "puts": len(c.ops)})
 	out := commit(ctx, conn, planned, c, plannedDV, diags)
@@ -135,6 +142,11 @@ func update(ctx context.Context, conn Conn, prior, planned *state, guard private
 		compareHint: "Run plan again to see the current values, then apply.",
 		base:        prior.Keys,
 		ops:         diffOps(planned.Prefix, prior.Keys, planned.Keys, guard.ModRevision),
+		// The refresh read every key under an exclusive prefix and recorded
+		// the newest revision among them; a state without it (written
+		// before the guard existed) keeps the per-key guards.
+		owned: prior.Exclusive && planned.Exclusive && (guard.ModRevision > 0 || len(prior.Keys) == 0),
+		since: guard.ModRevision,
 	}
 	tflog.Debug(ctx, "updating etcd_prefix", map[string]any{"prefix": planned.Prefix, "writes": len(c.ops)})
 	return commit(ctx, conn, planned, c, plannedDV, diags)
@@ -168,7 +180,14 @@ func destroy(ctx context.Context, conn Conn, prior *state, guard private, diags 
 // exactly the committed writes applied, so that the state records what etcd
 // holds and the next plan shows the rest.
 func commit(ctx context.Context, conn Conn, target *state, c change, done *tfprotov6.DynamicValue, diags *diagnostics) applied {
-	n, rev, err := conn.Client.CommitChunks(ctx, c.ops, conn.MaxTxnOps, etcdclient.MaxTxnBytes)
+	var n int
+	var rev int64
+	var err error
+	if c.owned {
+		n, rev, err = conn.Client.CommitChunksOwned(ctx, c.ops, conn.MaxTxnOps, etcdclient.MaxTxnBytes, c.since)
+	} else {
+		n, rev, err = conn.Client.CommitChunks(ctx, c.ops, conn.MaxTxnOps, etcdclient.MaxTxnBytes)
+	}
 	if n == 0 {
 		rev = 0
 	}
