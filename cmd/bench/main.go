@@ -32,6 +32,7 @@ func run() error {
 	hcl := flag.Bool("hcl", false, "write configurations in native syntax (main.tf) instead of JSON syntax (main.tf.json)")
 	env := flag.String("env", "", "comma-separated KEY=VALUE settings for tofu and the providers, such as TF_LOG_SDK=off")
 	tofu := flag.String("tofu", "", "the tofu or terraform binary (default .bin/tofu)")
+	etcd := flag.String("etcd", "", "an etcd daemon binary to run, with fsync on, instead of etcd-dev (such as /usr/bin/etcd)")
 	flag.Parse()
 
 	scenarios, err := bench.ParseScenarios(*list)
@@ -45,6 +46,7 @@ func run() error {
 		Runs:          *runs,
 		Floor:         *floor,
 		Tofu:          *tofu,
+		Etcd:          *etcd,
 		HCL:           *hcl,
 		Env:           splitList(*env),
 		CPUProfileDir: *profile,

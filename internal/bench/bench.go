@@ -22,6 +22,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"go.etcd.io/bbolt/version"
 )
 
 // Options says what to measure and where the tools are.
@@ -33,6 +35,10 @@ type Options struct {
 	BinDir string
 	// Tofu is the tofu (or terraform) binary (default <module>/.bin/tofu).
 	Tofu string
+	// Etcd, when set, is an etcd daemon binary (such as Debian's
+	// /usr/bin/etcd) to run instead of etcd-dev: a real server with fsync
+	// on, its data in a temporary directory.
+	Etcd string
 	// CPUProfileDir, when set, makes the provider write CPU profiles to
 	// CPUProfileDir/<scenario>/cpu-PID.pprof (see internal/tuning/cpuprofile.go), and
 	// OpenTofu its own to tofu-<command>-<time>.pprof beside them.
@@ -108,6 +114,13 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 		if err := r.measure(ctx, s); err != nil {
 			return nil, fmt.Errorf("%s: %w", s, err)
 		}
+		if s.Kind == Keys || s.Kind == KeysJSON {
+			took, err := etcdCommitTime(ctx, r.endpoint, s.N)
+			if err != nil {
+				return nil, fmt.Errorf("etcd's own commit of %d puts: %w", s.N, err)
+			}
+			r.report.EtcdCommit = append(r.report.EtcdCommit, EtcdCommit{Keys: s.N, Seconds: took})
+		}
 	}
 	r.report.finish()
 	return r.report, nil
@@ -165,6 +178,10 @@ func (r *runner) setUp(ctx context.Context, root string) error {
 }
 
 func (r *runner) startEtcd(ctx context.Context) error {
+	if r.opts.Etcd != "" {
+		return r.startDaemon(ctx)
+	}
+	r.report.Etcd = "etcd " + version.Version + " embedded (`cmd/etcd-dev`, no fsync)"
 	endpointFile := filepath.Join(r.work, "endpoint")
 	r.etcd = exec.Command(filepath.Join(r.opts.BinDir, "etcd-dev"), "-addr", "auto", "-endpoint-file", endpointFile)
 	if err := r.etcd.Start(); err != nil {
@@ -186,6 +203,34 @@ func (r *runner) startEtcd(ctx context.Context) error {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// startDaemon runs opts.Etcd as a single member on free loopback ports,
+// with fsync on (the daemon's default), and waits until it serves.
+func (r *runner) startDaemon(ctx context.Context) error {
+	out, err := exec.CommandContext(ctx, r.opts.Etcd, "--version").Output()
+	if err != nil {
+		return fmt.Errorf("%s --version: %w", r.opts.Etcd, err)
+	}
+	first, _, _ := strings.Cut(string(out), "\n")
+	r.report.Etcd = strings.TrimPrefix(first, "etcd Version: ")
+	r.report.Etcd = fmt.Sprintf("etcd %s daemon (`%s`, fsync on)", r.report.Etcd, r.opts.Etcd)
+	client, peer := freePort(), freePort()
+	if client == 0 || peer == 0 {
+		return errors.New("no free loopback port for etcd")
+	}
+	r.endpoint = fmt.Sprintf("http://127.0.0.1:%d", client)
+	peerURL := fmt.Sprintf("http://127.0.0.1:%d", peer)
+	r.etcd = exec.Command(r.opts.Etcd, "--name", "bench", "--data-dir", filepath.Join(r.work, "etcd-data"),
+		"--listen-client-urls", r.endpoint, "--advertise-client-urls", r.endpoint,
+		"--listen-peer-urls", peerURL, "--initial-advertise-peer-urls", peerURL,
+		"--initial-cluster", "bench="+peerURL, "--log-level", "error")
+	r.etcd.Env = withoutEtcdSettings(os.Environ())
+	if err := r.etcd.Start(); err != nil {
+		return err
+	}
+	fmt.Fprintf(r.opts.Log, "%s serves %s (pid %d)\n", r.report.Etcd, r.endpoint, r.etcd.Process.Pid)
+	return waitServing(ctx, r.endpoint)
 }
 
 func (r *runner) stopEtcd() {

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -76,4 +77,35 @@ func smoke(t *testing.T, list string, opts Options) *Report {
 		t.Fatalf("%d rows, want 14", len(rep.Rows))
 	}
 	return rep
+}
+
+// Against an etcd daemon (fsync on) the report names the server and has
+// etcd's own commit time for the same puts.
+func TestBenchSmokeDaemon(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" || testing.Short() {
+		t.Skip("runs tofu: set TF_ACC=1 (make test does)")
+	}
+	etcd, err := exec.LookPath("etcd")
+	if err != nil {
+		t.Skip("no etcd daemon on PATH (make test-acc installs Debian's)")
+	}
+	scenarios, err := ParseScenarios("keys_json=500")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(t.Context(), Options{Scenarios: scenarios, Runs: 1, BinDir: t.TempDir(), Etcd: etcd, Command: "TestBenchSmokeDaemon"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md strings.Builder
+	rep.WriteMarkdown(&md)
+	t.Log("\n" + md.String())
+	if len(rep.Rows) != 4 || len(rep.EtcdCommit) != 1 || rep.EtcdCommit[0].Keys != 500 || rep.EtcdCommit[0].Seconds <= 0 {
+		t.Fatalf("rows %d, etcd commit %+v", len(rep.Rows), rep.EtcdCommit)
+	}
+	for _, want := range []string{"daemon", "fsync on", "| 500 puts |"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
 }

@@ -8,13 +8,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"go.etcd.io/etcd/api/v3/version"
 )
 
 // Report is what a run measured, and on what.
 type Report struct {
 	Command, Tofu, Machine string
+	Etcd                   string // the server measured against
+	EtcdCommit             []EtcdCommit
 	Runs                   int
 	HCL                    bool
 	LoadStart, LoadEnd     string
@@ -70,7 +70,7 @@ func wall(s Sample) float64 { return s.Wall }
 func (rep *Report) WriteMarkdown(w io.Writer) {
 	fmt.Fprintf(w, "- Machine: %s\n", rep.Machine)
 	fmt.Fprintf(w, "- Load average (1, 5, 15 min): %s at the start, %s at the end\n", rep.LoadStart, rep.LoadEnd)
-	fmt.Fprintf(w, "- %s; etcd %s embedded (`cmd/etcd-dev`, no fsync, same host); provider built with %s\n", rep.Tofu, version.Version, runtime.Version())
+	fmt.Fprintf(w, "- %s; %s, same host; provider built with %s\n", rep.Tofu, rep.Etcd, runtime.Version())
 	syntax := "JSON syntax (`main.tf.json`)"
 	if rep.HCL {
 		syntax = "native syntax (`main.tf`)"
@@ -98,6 +98,13 @@ func (rep *Report) WriteMarkdown(w io.Writer) {
 			r.Scenario, r.Phase, seconds(med), seconds(slices.Min(walls)), seconds(slices.Max(walls)), floor, ratio,
 			megabytes(peak), seconds(core), seconds(prov), seconds(etcd))
 	}
+	if len(rep.EtcdCommit) > 0 {
+		fmt.Fprintln(w, "\n| etcd's own commit of the same puts (transactions of 128, one client, no guards) | s |")
+		fmt.Fprintln(w, "|---|---:|")
+		for _, e := range rep.EtcdCommit {
+			fmt.Fprintf(w, "| %d puts | %s |\n", e.Keys, seconds(e.Seconds))
+		}
+	}
 	if results := rep.Targets(); len(results) > 0 {
 		fmt.Fprintln(w, "\n| target (medians) | measured | limit | |")
 		fmt.Fprintln(w, "|---|---:|---:|---|")
@@ -105,6 +112,13 @@ func (rep *Report) WriteMarkdown(w io.Writer) {
 			fmt.Fprintf(w, "| %s | %s | ≤ %s | %s |\n", t.Label, t.Measured, t.Limit, map[bool]string{true: "met", false: "**not met**"}[t.Met])
 		}
 	}
+}
+
+// EtcdCommit is etcd's own time to commit Keys puts in transactions of 128
+// from one client: the floor of the apply that creates them.
+type EtcdCommit struct {
+	Keys    int
+	Seconds float64
 }
 
 // TargetResult is one performance target checked against the report.

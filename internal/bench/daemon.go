@@ -1,0 +1,92 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
+)
+
+// freePort returns a loopback port nothing listens on, or 0.
+func freePort() int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0
+	}
+	defer func() { _ = l.Close() }()
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		return 0
+	}
+	return addr.Port
+}
+
+// withoutEtcdSettings drops ETCD_* variables, which the etcd daemon would
+// read as its flags.
+func withoutEtcdSettings(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "ETCD_") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// waitServing polls endpoint with a read until it answers, for up to a
+// minute.
+func waitServing(ctx context.Context, endpoint string) error {
+	cfg := etcdclient.DefaultConfig()
+	cfg.Endpoints, cfg.DialTimeout, cfg.RequestTimeout = []string{endpoint}, time.Second, time.Second
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		if c, err := etcdclient.New(cfg); err == nil {
+			_, err = c.Get(ctx, "/bench-ready")
+			_ = c.Close()
+			if err == nil || errors.Is(err, etcdclient.ErrKeyNotFound) {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("etcd at %s is not serving after a minute", endpoint)
+}
+
+// etcdCommitTime is etcd's own time to commit n puts in transactions of
+// 128, one after the other from one client, as the provider writes them:
+// the floor of an apply that creates n keys on this server. The keys are
+// deleted afterwards.
+func etcdCommitTime(ctx context.Context, endpoint string, n int) (float64, error) {
+	cfg := etcdclient.DefaultConfig()
+	cfg.Endpoints = []string{endpoint}
+	c, err := etcdclient.New(cfg)
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = c.Close() }()
+	raw := c.Raw()
+	prefix := fmt.Sprintf("/bench/etcd-commit-%d/", n)
+	start := time.Now()
+	for i := 0; i < n; i += etcdclient.DefaultMaxTxnOps {
+		var puts []clientv3.Op
+		for j := i; j < min(i+etcdclient.DefaultMaxTxnOps, n); j++ {
+			puts = append(puts, clientv3.OpPut(fmt.Sprintf("%sk%06d", prefix, j), fmt.Sprintf("value-%d", j)))
+		}
+		if _, err := raw.Txn(ctx).Then(puts...).Commit(); err != nil {
+			return 0, err
+		}
+	}
+	took := time.Since(start).Seconds()
+	_, err = c.DeletePrefix(ctx, prefix)
+	return took, err
+}
