@@ -1,5 +1,6 @@
 // Package bench times the provider through the real tofu binary. It builds
-// the provider, the no-I/O floor provider (cmd/floorprovider) and etcd-dev,
+// the provider, the no-I/O floor providers (cmd/floorprovider on
+// terraform-plugin-go, cmd/floorprovider-sdkv2 for etcd_key) and etcd-dev,
 // starts etcd on a free loopback port, writes each scenario as
 // main.tf.json, runs its cycle (apply, no-op plan, a 1 % update, destroy)
 // several times through dev_overrides, against the provider and against
@@ -30,7 +31,7 @@ import (
 type Options struct {
 	Scenarios []Scenario
 	Runs      int  // cycles of each scenario (default 3)
-	Floor     bool // also run each scenario against the floor provider
+	Floor     bool // also run each scenario against the floor providers
 	// BinDir receives the provider and etcd-dev builds (default <module>/.bin).
 	BinDir string
 	// Tofu is the tofu (or terraform) binary (default <module>/.bin/tofu).
@@ -71,12 +72,27 @@ type Row struct {
 	Phase    string
 	Samples  []Sample
 	Floor    []Sample
+	// SDKv2Floor: against cmd/floorprovider-sdkv2 (etcd_key only).
+	SDKv2Floor []Sample
+}
+
+// target is what a tofu command runs against.
+type target int
+
+const (
+	ours       target = iota // the provider
+	floor                    // cmd/floorprovider: our schemas on terraform-plugin-go, no I/O
+	sdkv2Floor               // cmd/floorprovider-sdkv2: etcd_key on terraform-plugin-sdk/v2, no I/O
+)
+
+func (t target) String() string {
+	return [...]string{"provider", "floor", "sdkv2-floor"}[t]
 }
 
 type runner struct {
 	opts       Options
 	work       string
-	cliConfigs map[bool]string // floor? → CLI configuration file
+	cliConfigs map[target]string // → CLI configuration file
 	endpoint   string
 	etcd       *exec.Cmd
 	report     *Report
@@ -142,12 +158,13 @@ func moduleRoot() (string, error) {
 // configurations: one overriding the provider with our build, one with the
 // floor.
 func (r *runner) setUp(ctx context.Context, root string) error {
-	floorDir := filepath.Join(r.work, "floor")
+	dirs := map[target]string{ours: r.opts.BinDir, floor: filepath.Join(r.work, "floor"), sdkv2Floor: filepath.Join(r.work, "sdkv2-floor")}
 	// The provider is built with the CPU profiler, which release builds lack.
 	builds := [][2]string{
-		{filepath.Join(r.opts.BinDir, "terraform-provider-etcd"), "."},
+		{filepath.Join(dirs[ours], "terraform-provider-etcd"), "."},
 		{filepath.Join(r.opts.BinDir, "etcd-dev"), "./cmd/etcd-dev"},
-		{filepath.Join(floorDir, "terraform-provider-etcd"), "./cmd/floorprovider"},
+		{filepath.Join(dirs[floor], "terraform-provider-etcd"), "./cmd/floorprovider"},
+		{filepath.Join(dirs[sdkv2Floor], "terraform-provider-etcd"), "./cmd/floorprovider-sdkv2"},
 	}
 	for _, b := range builds {
 		fmt.Fprintf(r.opts.Log, "go build -tags cpuprofile -o %s %s\n", b[0], b[1])
@@ -157,18 +174,18 @@ func (r *runner) setUp(ctx context.Context, root string) error {
 			return fmt.Errorf("go build %s: %w\n%s", b[1], err, out)
 		}
 	}
-	r.cliConfigs = map[bool]string{}
-	for floor, dir := range map[bool]string{false: r.opts.BinDir, true: floorDir} {
-		path := filepath.Join(r.work, fmt.Sprintf("cli-floor-%t.tfrc", floor))
+	r.cliConfigs = map[target]string{}
+	for t, dir := range dirs {
+		path := filepath.Join(r.work, fmt.Sprintf("cli-%s.tfrc", t))
 		cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
 			"registry.opentofu.org/terraform-etcd/etcd", dir, "registry.terraform.io/terraform-etcd/etcd", dir)
 		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 			return err
 		}
-		r.cliConfigs[floor] = path
+		r.cliConfigs[t] = path
 	}
 	version := exec.CommandContext(ctx, r.opts.Tofu, "version")
-	version.Env = r.env(false)
+	version.Env = r.env(ours)
 	out, err := version.Output()
 	if err != nil {
 		return fmt.Errorf("%s version: %w (make tofu builds it)", r.opts.Tofu, err)
@@ -247,16 +264,19 @@ func (r *runner) stopEtcd() {
 	_ = r.etcd.Process.Kill()
 }
 
-// measure runs a scenario's cycle opts.Runs times, alternating provider and
-// floor so that a change of machine load affects both alike.
+// measure runs a scenario's cycle opts.Runs times, alternating the provider
+// and the floors so that a change of machine load affects all alike.
 func (r *runner) measure(ctx context.Context, s Scenario) error {
-	variants := []bool{false}
+	variants := []target{ours}
 	if r.opts.Floor && s.hasFloor() {
-		variants = append(variants, true)
+		variants = append(variants, floor)
+	}
+	if r.opts.Floor && s.Kind == EtcdKey {
+		variants = append(variants, sdkv2Floor)
 	}
 	for run := 1; run <= r.opts.Runs; run++ {
-		for _, floor := range variants {
-			if err := r.cycle(ctx, s, run, floor); err != nil {
+		for _, t := range variants {
+			if err := r.cycle(ctx, s, run, t); err != nil {
 				return err
 			}
 		}
@@ -266,28 +286,27 @@ func (r *runner) measure(ctx context.Context, s Scenario) error {
 
 // cycle runs the scenario once from nothing back to nothing in a working
 // directory of its own, under a prefix of its own.
-func (r *runner) cycle(ctx context.Context, s Scenario, run int, floor bool) error {
-	name := map[bool]string{false: "provider", true: "floor"}[floor]
+func (r *runner) cycle(ctx context.Context, s Scenario, run int, t target) error {
 	dir, err := os.MkdirTemp(r.work, s.slug()+"-")
 	if err != nil {
 		return err
 	}
 	defer func() { _ = os.RemoveAll(dir) }()
-	prefix := fmt.Sprintf("/bench/%s/%s-%d/", s.slug(), name, run)
+	prefix := fmt.Sprintf("/bench/%s/%s-%d/", s.slug(), t, run)
 	for _, st := range s.steps() {
 		if st.config != nil {
 			if err := r.writeFiles(dir, s, prefix, *st.config); err != nil {
 				return err
 			}
 		}
-		sample, err := r.tofu(ctx, dir, s, floor, st.command)
+		sample, err := r.tofu(ctx, dir, s, t, st.command)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(r.opts.Log, "%s run %d/%d %s: %s %.2fs (CPU core %.2fs, provider %.2fs, etcd %.2fs; provider peak RSS %s)\n",
-			s, run, r.opts.Runs, name, cmp.Or(st.phase, "set-up "+st.command[0]), sample.Wall, sample.Core, sample.Provider, sample.Etcd, megabytes(sample.PeakRSS))
+			s, run, r.opts.Runs, t, cmp.Or(st.phase, "set-up "+st.command[0]), sample.Wall, sample.Core, sample.Provider, sample.Etcd, megabytes(sample.PeakRSS))
 		if st.phase != "" {
-			r.report.add(s, st.phase, floor, sample)
+			r.report.add(s, st.phase, t, sample)
 		}
 	}
 	return nil
@@ -307,11 +326,11 @@ func (r *runner) writeFiles(dir string, s Scenario, prefix string, c configChang
 }
 
 // tofu runs one command in dir and measures it.
-func (r *runner) tofu(ctx context.Context, dir string, s Scenario, floor bool, command []string) (Sample, error) {
+func (r *runner) tofu(ctx context.Context, dir string, s Scenario, t target, command []string) (Sample, error) {
 	cmd := exec.CommandContext(ctx, r.opts.Tofu, append(command, "-input=false", "-no-color")...)
 	cmd.Dir = dir
-	cmd.Env = r.env(floor)
-	if r.opts.CPUProfileDir != "" && !floor {
+	cmd.Env = r.env(t)
+	if r.opts.CPUProfileDir != "" && t == ours {
 		dir := filepath.Join(r.opts.CPUProfileDir, s.slug())
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return Sample{}, err
@@ -353,7 +372,7 @@ func (r *runner) tofu(ctx context.Context, dir string, s Scenario, floor bool, c
 // env is the environment of tofu: the process environment without any
 // TF_ or ETCDCTL_ setting, plus the CLI configuration, etcd's endpoint and
 // Options.Env.
-func (r *runner) env(floor bool) []string {
+func (r *runner) env(t target) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "ETCDCTL_") {
@@ -361,7 +380,7 @@ func (r *runner) env(floor bool) []string {
 		}
 	}
 	env = append(env,
-		"TF_CLI_CONFIG_FILE="+r.cliConfigs[floor],
+		"TF_CLI_CONFIG_FILE="+r.cliConfigs[t],
 		"TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1",
 		"ETCDCTL_ENDPOINTS="+r.endpoint,
 	)

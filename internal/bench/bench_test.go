@@ -41,6 +41,9 @@ func TestBenchSmoke(t *testing.T) {
 		if r.Scenario.hasFloor() && len(r.Floor) != 1 {
 			t.Errorf("%s %s: floor samples %+v", r.Scenario, r.Phase, r.Floor)
 		}
+		if wantSDKv2 := r.Scenario.Kind == EtcdKey; (len(r.SDKv2Floor) == 1) != wantSDKv2 {
+			t.Errorf("%s %s: SDKv2 floor samples %+v", r.Scenario, r.Phase, r.SDKv2Floor)
+		}
 	}
 	if cpu, _ := filepath.Glob(filepath.Join(profiles, "keys-1000", "cpu-*.pprof")); len(cpu) == 0 {
 		t.Error("the provider wrote no CPU profile (TF_ETCD_CPUPROFILE)")

@@ -25,15 +25,18 @@ func newReport(opts Options) *Report {
 	return &Report{Command: opts.Command, Runs: opts.Runs, HCL: opts.HCL, Machine: machine(), LoadStart: loadAverage()}
 }
 
-func (rep *Report) add(s Scenario, phase string, floor bool, sample Sample) {
+func (rep *Report) add(s Scenario, phase string, t target, sample Sample) {
 	i := slices.IndexFunc(rep.Rows, func(r *Row) bool { return r.Scenario == s && r.Phase == phase })
 	if i < 0 {
 		rep.Rows = append(rep.Rows, &Row{Scenario: s, Phase: phase})
 		i = len(rep.Rows) - 1
 	}
-	if floor {
+	switch t {
+	case floor:
 		rep.Rows[i].Floor = append(rep.Rows[i].Floor, sample)
-	} else {
+	case sdkv2Floor:
+		rep.Rows[i].SDKv2Floor = append(rep.Rows[i].SDKv2Floor, sample)
+	default:
 		rep.Rows[i].Samples = append(rep.Rows[i].Samples, sample)
 	}
 }
@@ -76,10 +79,11 @@ func (rep *Report) WriteMarkdown(w io.Writer) {
 		syntax = "native syntax (`main.tf`)"
 	}
 	fmt.Fprintf(w, "- Command: `%s`; %d runs of each scenario's cycle, provider and floor alternately; configurations in %s\n", rep.Command, rep.Runs, syntax)
-	fmt.Fprintf(w, "- Seconds are wall time of the tofu command. Floor: the same configuration against the no-I/O floor provider (`cmd/floorprovider`). "+
+	fmt.Fprintf(w, "- Seconds are wall time of the tofu command. Floor: the same configuration against the no-I/O floor provider (`cmd/floorprovider`, terraform-plugin-go); "+
+		"SDKv2 floor: against a no-I/O etcd_key on terraform-plugin-sdk/v2 (`cmd/floorprovider-sdkv2`), as the existing etcd providers are written. "+
 		"CPU: median CPU seconds of Terraform core (tofu) / the provider processes / etcd.\n\n")
-	fmt.Fprintln(w, "| scenario | phase | median s | min s | max s | floor median s | × floor | provider peak RSS | CPU s: core / provider / etcd |")
-	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---|")
+	fmt.Fprintln(w, "| scenario | phase | median s | min s | max s | floor median s | × floor | SDKv2 floor median s | × SDKv2 floor | provider peak RSS | CPU s: core / provider / etcd |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 	for _, r := range rep.Rows {
 		walls := make([]float64, len(r.Samples))
 		var peak int64
@@ -87,15 +91,19 @@ func (rep *Report) WriteMarkdown(w io.Writer) {
 			walls[i], peak = s.Wall, max(peak, s.PeakRSS)
 		}
 		med, _ := median(r.Samples, wall)
-		floor, ratio := "–", "–"
+		floorMed, ratio := "–", "–"
 		if f, ok := median(r.Floor, wall); ok {
-			floor, ratio = seconds(f), fmt.Sprintf("%.2f", med/f)
+			floorMed, ratio = seconds(f), fmt.Sprintf("%.2f", med/f)
+		}
+		sdkMed, sdkRatio := "–", "–"
+		if f, ok := median(r.SDKv2Floor, wall); ok {
+			sdkMed, sdkRatio = seconds(f), fmt.Sprintf("%.2f", med/f)
 		}
 		core, _ := median(r.Samples, func(s Sample) float64 { return s.Core })
 		prov, _ := median(r.Samples, func(s Sample) float64 { return s.Provider })
 		etcd, _ := median(r.Samples, func(s Sample) float64 { return s.Etcd })
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s |\n",
-			r.Scenario, r.Phase, seconds(med), seconds(slices.Min(walls)), seconds(slices.Max(walls)), floor, ratio,
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s |\n",
+			r.Scenario, r.Phase, seconds(med), seconds(slices.Min(walls)), seconds(slices.Max(walls)), floorMed, ratio, sdkMed, sdkRatio,
 			megabytes(peak), seconds(core), seconds(prov), seconds(etcd))
 	}
 	if len(rep.EtcdCommit) > 0 {
