@@ -36,17 +36,17 @@ type keyResource struct {
 }
 
 type keyModel struct {
-	ID             types.String `tfsdk:"id"`
-	Key            types.String `tfsdk:"key"`
-	Value          types.String `tfsdk:"value"`
-	ValueBase64    types.String `tfsdk:"value_base64"`
-	ValueWO        types.String `tfsdk:"value_wo"`
-	ValueWOVersion types.Int64  `tfsdk:"value_wo_version"`
-	DeleteOnDestroy types.Bool  `tfsdk:"delete_on_destroy"`
-	LeaseID        types.Int64  `tfsdk:"lease_id"`
-	CreateRevision types.Int64  `tfsdk:"create_revision"`
-	ModRevision    types.Int64  `tfsdk:"mod_revision"`
-	Version        types.Int64  `tfsdk:"version"`
+	ID              types.String `tfsdk:"id"`
+	Key             types.String `tfsdk:"key"`
+	Value           types.String `tfsdk:"value"`
+	ValueBase64     types.String `tfsdk:"value_base64"`
+	ValueWO         types.String `tfsdk:"value_wo"`
+	ValueWOVersion  types.Int64  `tfsdk:"value_wo_version"`
+	DeleteOnDestroy types.Bool   `tfsdk:"delete_on_destroy"`
+	LeaseID         types.Int64  `tfsdk:"lease_id"`
+	CreateRevision  types.Int64  `tfsdk:"create_revision"`
+	ModRevision     types.Int64  `tfsdk:"mod_revision"`
+	Version         types.Int64  `tfsdk:"version"`
 }
 
 func (r *keyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -88,7 +88,7 @@ func keySchema() schema.Schema {
 					"Changing only `value_wo` does nothing: change `value_wo_version` too. Binary data: `value_wo = base64decode(...)` cannot hold it, store such secrets as text (for example base64).",
 			},
 			"value_wo_version": schema.Int64Attribute{
-				Optional: true,
+				Optional:            true,
 				MarkdownDescription: "Any number; change it (for example increment it) to write `value_wo` again. Requires `value_wo`.",
 			},
 			"delete_on_destroy": schema.BoolAttribute{

@@ -11,9 +11,9 @@ const TypeName = "etcd_prefix"
 var (
 	keysType   = tftypes.Map{ElementType: tftypes.String}
 	objectType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-		"id":        tftypes.String,
-		"prefix":    tftypes.String,
-		"keys":      keysType,
+		"id":                tftypes.String,
+		"prefix":            tftypes.String,
+		"keys":              keysType,
 		"keys_json":         tftypes.String,
 		"keys_base64":       keysType,
 		"exclusive":         tftypes.Bool,

@@ -104,9 +104,9 @@ func (s *state) encode(diags *diagnostics) *tfprotov6.DynamicValue {
 		keys = tftypes.NewValue(keysType, elems)
 	}
 	v := tftypes.NewValue(objectType, map[string]tftypes.Value{
-		"id":        tftypes.NewValue(tftypes.String, s.Prefix),
-		"prefix":    tftypes.NewValue(tftypes.String, s.Prefix),
-		"keys":      keys,
+		"id":                tftypes.NewValue(tftypes.String, s.Prefix),
+		"prefix":            tftypes.NewValue(tftypes.String, s.Prefix),
+		"keys":              keys,
 		"keys_json":         keysJSON,
 		"keys_base64":       keysBase64,
 		"exclusive":         tftypes.NewValue(tftypes.Bool, s.Exclusive),
