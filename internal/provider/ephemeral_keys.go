@@ -48,7 +48,7 @@ func (e *keysEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, res
 	oneOf := stringvalidator.ExactlyOneOf(path.MatchRoot("prefix"), path.MatchRoot("key"))
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the keys under a prefix, or in a key range, all at one revision, without storing them: the values are in no state and no plan file. " +
-			"Use it to feed secrets kept in etcd to write-only arguments (such as `etcd_prefix.keys_wo` or `etcd_key.value_wo`) or to other providers' configurations. " +
+			"Use it to feed secrets kept in etcd to write-only arguments (such as `etcd_key.value_wo`) or to other providers' configurations. " +
 			"Needs Terraform 1.10+ or OpenTofu 1.11+. See the guide \"Secrets in etcd\".",
 		Attributes: map[string]schema.Attribute{
 			"prefix": schema.StringAttribute{
