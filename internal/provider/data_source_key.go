@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -83,24 +84,34 @@ func (d *keyDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 	if resp.Diagnostics.HasError() || client == nil {
 		return
 	}
+	if !readKeyInto(ctx, client, &m, &resp.Diagnostics) {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// readKeyInto reads the key m names (at m's revision, when set) into m, for
+// the data source and the ephemeral resource alike. It reports whether it
+// succeeded; a missing key is an error unless must_exist = false.
+func readKeyInto(ctx context.Context, client *etcdclient.Client, m *keyDataModel, diags *diag.Diagnostics) bool {
 	kv, err := client.GetWithRevision(ctx, m.Key.ValueString(), m.Revision.ValueInt64())
 	switch {
 	case errors.Is(err, etcdclient.ErrKeyNotFound) && !m.MustExist.IsNull() && !m.MustExist.ValueBool():
 		m.setMissing()
 	case errors.Is(err, etcdclient.ErrKeyNotFound):
-		resp.Diagnostics.AddAttributeError(path.Root("key"), "Key not found",
+		diags.AddAttributeError(path.Root("key"), "Key not found",
 			fmt.Sprintf("The key %q does not exist%s. Set must_exist = false to read a key that may be missing.", m.Key.ValueString(), atRevision(m.Revision)))
-		return
+		return false
 	case errors.Is(err, etcdclient.ErrCompacted), errors.Is(err, etcdclient.ErrFutureRevision):
-		resp.Diagnostics.AddAttributeError(path.Root("revision"), "Revision not available", err.Error())
-		return
+		diags.AddAttributeError(path.Root("revision"), "Revision not available", err.Error())
+		return false
 	case err != nil:
-		resp.Diagnostics.AddError("Cannot read etcd key", err.Error())
-		return
+		diags.AddError("Cannot read etcd key", err.Error())
+		return false
 	default:
 		m.setFrom(kv)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	return true
 }
 
 func atRevision(rev types.Int64) string {

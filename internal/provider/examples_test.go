@@ -30,6 +30,8 @@ var exampleSetups = map[string]exampleSetup{
 	"resources/etcd_user":           {serial: true, vars: map[string]string{"app_password": "example-app-password"}},
 	"resources/etcd_auth":           {serial: true, asRoot: true, vars: map[string]string{"root_password": etcdtest.RootPassword}},
 	"ephemeral-resources/etcd_lock": {serial: true},
+	"ephemeral-resources/etcd_key":  {seed: map[string]string{"/app/secrets/db_password": "example-secret"}},
+	"ephemeral-resources/etcd_keys": {seed: map[string]string{"/app/secrets/api_token": "example-token"}},
 }
 
 func examplesDir() string {

@@ -62,3 +62,20 @@ func TestAccGuide_adoptPrefixWithGeneratedConfig(t *testing.T) {
 		t.Fatal("the plan after adoption is not empty")
 	}
 }
+
+// The secrets guide's example reads a secret ephemerally and writes it
+// with value_wo; the plan after apply is empty.
+func TestAccGuide_secrets(t *testing.T) {
+	e := ownEtcd(t)
+	e.put(t, "/app/secrets/db_password", "guide-secret")
+	w := newWorkdir(t, providerConfig(e.cfg)+readExample(t, filepath.Join(examplesDir(), "guides", "secrets", "main.tf")))
+	if out, err := w.apply(); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	if got := e.value(t, "/services/billing/db_password"); got != "guide-secret" {
+		t.Fatalf("the copied secret is %q", got)
+	}
+	if w.planChanges() {
+		t.Fatal("the plan after apply is not empty")
+	}
+}

@@ -258,7 +258,7 @@ func (p *etcdProvider) Functions(_ context.Context) []func() function.Function {
 }
 
 func (p *etcdProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{NewLockEphemeral}
+	return []func() ephemeral.EphemeralResource{NewLockEphemeral, NewKeyEphemeral, NewKeysEphemeral}
 }
 
 func (p *etcdProvider) DataSources(_ context.Context) []func() datasource.DataSource {

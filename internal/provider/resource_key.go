@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -24,6 +25,7 @@ var (
 	_ resource.ResourceWithImportState    = (*keyResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*keyResource)(nil)
 	_ resource.ResourceWithIdentity       = (*keyResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*keyResource)(nil)
 )
 
 // NewKeyResource returns the etcd_key resource.
@@ -34,14 +36,17 @@ type keyResource struct {
 }
 
 type keyModel struct {
-	ID             types.String `tfsdk:"id"`
-	Key            types.String `tfsdk:"key"`
-	Value          types.String `tfsdk:"value"`
-	ValueBase64    types.String `tfsdk:"value_base64"`
-	LeaseID        types.Int64  `tfsdk:"lease_id"`
-	CreateRevision types.Int64  `tfsdk:"create_revision"`
-	ModRevision    types.Int64  `tfsdk:"mod_revision"`
-	Version        types.Int64  `tfsdk:"version"`
+	ID              types.String `tfsdk:"id"`
+	Key             types.String `tfsdk:"key"`
+	Value           types.String `tfsdk:"value"`
+	ValueBase64     types.String `tfsdk:"value_base64"`
+	ValueWO         types.String `tfsdk:"value_wo"`
+	ValueWOVersion  types.Int64  `tfsdk:"value_wo_version"`
+	DeleteOnDestroy types.Bool   `tfsdk:"delete_on_destroy"`
+	LeaseID         types.Int64  `tfsdk:"lease_id"`
+	CreateRevision  types.Int64  `tfsdk:"create_revision"`
+	ModRevision     types.Int64  `tfsdk:"mod_revision"`
+	Version         types.Int64  `tfsdk:"version"`
 }
 
 func (r *keyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -55,7 +60,9 @@ func (r *keyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 func keySchema() schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "One etcd key and its value. Creating fails if the key already exists with another value or lease (import it instead); a key that already holds exactly the configured value and lease, as an interrupted apply leaves it, is adopted. " +
-			"Updates are guarded by the key's `mod_revision` from the last refresh, so a change made by someone else in between is never overwritten: the apply fails instead.",
+			"Updates are guarded by the key's `mod_revision` from the last refresh, so a change made by someone else in between is never overwritten: the apply fails instead.\n\n" +
+			"For secrets, set `value_wo` instead of `value`: the value is written to etcd but never stored in the state or in plan files. " +
+			"Terraform keeps only a salted argon2id fingerprint of it in the resource's private state, so a value changed in etcd still shows on the next plan (as an update of `mod_revision`, with a warning naming the key) and apply writes it back. See the guide \"Secrets in etcd\".",
 		Attributes: map[string]schema.Attribute{
 			"key": schema.StringAttribute{
 				Required:            true,
@@ -65,12 +72,29 @@ func keySchema() schema.Schema {
 			},
 			"value": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "The value as text. May be empty. Exactly one of `value` and `value_base64` must be set.",
+				MarkdownDescription: "The value as text. May be empty. Exactly one of `value`, `value_base64` and `value_wo` must be set. It is stored in the state in plain text: use `value_wo` for secrets.",
 			},
 			"value_base64": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "The value as standard base64, for binary data (for example `filebase64(\"cert.der\")`).",
 				Validators:          []validator.String{base64Validator{}},
+			},
+			"value_wo": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				WriteOnly: true,
+				MarkdownDescription: "The value as text, write-only: it is written to etcd but never stored in the state or in plan files. Needs Terraform 1.11+ or OpenTofu 1.11+. " +
+					"It is written when the key is created, whenever `value_wo_version` changes, and whenever the value in etcd no longer matches the one last written (drift). " +
+					"Changing only `value_wo` does nothing: change `value_wo_version` too. Binary data: `value_wo = base64decode(...)` cannot hold it, store such secrets as text (for example base64).",
+			},
+			"value_wo_version": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "Any number; change it (for example increment it) to write `value_wo` again. Requires `value_wo`.",
+			},
+			"delete_on_destroy": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "When `false`, destroying this resource (or removing it from the configuration) leaves the key and its value in etcd and only removes it from the Terraform state. " +
+					"Defaults to `true`: destroy deletes the key. The setting in effect is the one in the state, so apply a change to `false` before the destroy it is meant for.",
 			},
 			"lease_id": schema.Int64Attribute{
 				Optional: true,
@@ -116,15 +140,28 @@ func (r *keyResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	switch {
-	case !m.Value.IsNull() && !m.ValueBase64.IsNull():
-		resp.Diagnostics.AddAttributeError(path.Root("value_base64"), "Conflicting attributes",
-			"value and value_base64 are both set: set exactly one (value for text, value_base64 for binary data).")
-	case m.Value.IsNull() && m.ValueBase64.IsNull():
-		resp.Diagnostics.AddAttributeError(path.Root("value"), "Missing value",
-			"Set exactly one of value (text, may be empty) and value_base64 (binary data in base64).")
+	var set []string
+	for _, a := range []struct {
+		name string
+		v    types.String
+	}{{"value", m.Value}, {"value_base64", m.ValueBase64}, {"value_wo", m.ValueWO}} {
+		if !a.v.IsNull() {
+			set = append(set, a.name)
+		}
 	}
-	if resp.Diagnostics.HasError() || m.Key.IsUnknown() || m.Value.IsUnknown() || m.ValueBase64.IsUnknown() {
+	switch {
+	case len(set) > 1:
+		resp.Diagnostics.AddAttributeError(path.Root(set[1]), "Conflicting attributes",
+			fmt.Sprintf("%s are set: set exactly one of value (text, may be empty), value_base64 (binary data in base64) and value_wo (a secret kept out of the state).", joinAnd(set)))
+	case len(set) == 0:
+		resp.Diagnostics.AddAttributeError(path.Root("value"), "Missing value",
+			"Set exactly one of value (text, may be empty), value_base64 (binary data in base64) and value_wo (a secret kept out of the state).")
+	}
+	if !m.ValueWOVersion.IsNull() && m.ValueWO.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("value_wo_version"), "value_wo_version without value_wo",
+			"value_wo_version is set but value_wo is not: value_wo_version only says when to write value_wo again. Set value_wo, or remove value_wo_version.")
+	}
+	if resp.Diagnostics.HasError() || m.Key.IsUnknown() || m.Value.IsUnknown() || m.ValueBase64.IsUnknown() || m.ValueWO.IsUnknown() {
 		return
 	}
 	raw, err := m.rawValue()
@@ -132,7 +169,7 @@ func (r *keyResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 		return // reported by the base64 validator
 	}
 	if err := etcdclient.CheckPutSize(m.Key.ValueString(), len(raw)); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("value"), "Value too large", err.Error()+".")
+		resp.Diagnostics.AddAttributeError(path.Root(set[0]), "Value too large", err.Error()+".")
 	}
 }
 
@@ -140,6 +177,9 @@ func (m *keyModel) rawValue() (string, error) {
 	if !m.ValueBase64.IsNull() {
 		b, err := base64.StdEncoding.DecodeString(m.ValueBase64.ValueString())
 		return string(b), err
+	}
+	if !m.ValueWO.IsNull() {
+		return m.ValueWO.ValueString(), nil
 	}
 	return m.Value.ValueString(), nil
 }
@@ -160,10 +200,16 @@ func (m *keyModel) holds(kv *etcdclient.KeyValue) bool {
 }
 
 // setFrom records what etcd holds, keeping the attribute (value or
-// value_base64) the configuration uses.
-func (m *keyModel) setFrom(kv *etcdclient.KeyValue) {
+// value_base64) the configuration uses. With writeOnly the value is not
+// recorded at all.
+func (m *keyModel) setFrom(kv *etcdclient.KeyValue, writeOnly bool) {
 	m.ID, m.Key = types.StringValue(kv.Key), types.StringValue(kv.Key)
-	m.Value, m.ValueBase64 = valueAttrs(kv.Value, !m.ValueBase64.IsNull())
+	m.ValueWO = types.StringNull()
+	if writeOnly {
+		m.Value, m.ValueBase64 = types.StringNull(), types.StringNull()
+	} else {
+		m.Value, m.ValueBase64 = valueAttrs(kv.Value, !m.ValueBase64.IsNull())
+	}
 	m.LeaseID = leaseAttr(kv.Lease)
 	m.CreateRevision = types.Int64Value(kv.CreateRevision)
 	m.ModRevision = types.Int64Value(kv.ModRevision)
@@ -173,6 +219,7 @@ func (m *keyModel) setFrom(kv *etcdclient.KeyValue) {
 func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m keyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("value_wo"), &m.ValueWO)...)
 	client := r.data.clientOrDiag(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() || client == nil {
 		return
@@ -190,7 +237,9 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 				m.Key.ValueString(), res.KV.ModRevision, importBlock("etcd_key", m.Key.ValueString())))
 		return
 	}
-	m.setFrom(res.KV)
+	writeOnly := !m.ValueWO.IsNull()
+	setWriteOnlyPrivate(ctx, resp.Private, writeOnly, value, &resp.Diagnostics)
+	m.setFrom(res.KV, writeOnly)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	setIdentity(ctx, resp.Identity, "key", m.Key, &resp.Diagnostics)
 }
@@ -211,17 +260,64 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		resp.Diagnostics.AddError("Cannot read etcd key", err.Error())
 		return
 	}
-	m.setFrom(kv)
+	wo := readWriteOnlyPrivate(ctx, req.Private, &resp.Diagnostics)
+	if wo != nil && kv.ModRevision != m.ModRevision.ValueInt64() {
+		// Written since Terraform last saw it: compare with the fingerprint
+		// of what Terraform wrote (slow on purpose, so only when needed).
+		wo.Drift = !wo.Fingerprint.Matches(kv.Value)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateWriteOnly, wo.encode())...)
+	}
+	m.setFrom(kv, wo != nil)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	setIdentity(ctx, resp.Identity, "key", m.Key, &resp.Diagnostics)
+}
+
+// ModifyPlan plans a write of value_wo when etcd no longer holds what
+// Terraform wrote, or when Terraform never wrote it (after an import or a
+// switch from value). The plan shows it as a new mod_revision, and a
+// warning names the key; the value itself is in no plan.
+func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var wo types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("value_wo"), &wo)...)
+	if wo.IsNull() {
+		return
+	}
+	var key types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("key"), &key)...)
+	priv := readWriteOnlyPrivate(ctx, req.Private, &resp.Diagnostics)
+	switch {
+	case priv == nil:
+		resp.Diagnostics.AddAttributeWarning(path.Root("value_wo"), "value_wo will be written",
+			fmt.Sprintf("Terraform has not written value_wo to the key %q yet (it was imported, or set with value before), so it cannot tell whether etcd holds it: apply writes it.", key.ValueString()))
+	case priv.Drift:
+		resp.Diagnostics.AddAttributeWarning(path.Root("value_wo"), "Value changed outside Terraform",
+			fmt.Sprintf("The key %q no longer holds the value_wo Terraform wrote: it was changed outside Terraform. Apply writes value_wo back.", key.ValueString()))
+	default:
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("mod_revision"), types.Int64Unknown())...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("version"), types.Int64Unknown())...)
 }
 
 func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state keyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("value_wo"), &plan.ValueWO)...)
 	client := r.data.clientOrDiag(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() || client == nil {
+		return
+	}
+	writeOnly := !plan.ValueWO.IsNull()
+	if !needsWrite(ctx, plan, state, req.Private, &resp.Diagnostics) {
+		// Only Terraform's own settings (delete_on_destroy) changed.
+		plan.ModRevision, plan.Version = state.ModRevision, state.Version
+		plan.ValueWO = types.StringNull()
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		setIdentity(ctx, resp.Identity, "key", plan.Key, &resp.Diagnostics)
 		return
 	}
 	value, _ := plan.rawValue()
@@ -234,14 +330,29 @@ func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, re
 		resp.Diagnostics.AddError("Key changed outside Terraform", changedOutsideDetail(plan.Key.ValueString(), state.ModRevision.ValueInt64(), res.KV))
 		return
 	}
-	plan.setFrom(res.KV)
+	setWriteOnlyPrivate(ctx, resp.Private, writeOnly, value, &resp.Diagnostics)
+	plan.setFrom(res.KV, writeOnly)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, "key", plan.Key, &resp.Diagnostics)
+}
+
+// needsWrite reports whether an update has to write the key: its value or
+// lease changed, or value_wo is to be written (new version, drift, or not
+// yet written by Terraform).
+func needsWrite(ctx context.Context, plan, state keyModel, priv privateGetter, diags *diag.Diagnostics) bool {
+	if plan.ValueWO.IsNull() {
+		return !plan.Value.Equal(state.Value) || !plan.ValueBase64.Equal(state.ValueBase64) || !plan.LeaseID.Equal(state.LeaseID)
+	}
+	wo := readWriteOnlyPrivate(ctx, priv, diags)
+	return wo == nil || wo.Drift || !plan.ValueWOVersion.Equal(state.ValueWOVersion) || !plan.LeaseID.Equal(state.LeaseID)
 }
 
 func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state keyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || keptOnDestroy(ctx, state.DeleteOnDestroy, "etcd_key", state.Key.ValueString()) {
+		return
+	}
 	client := r.data.clientOrDiag(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() || client == nil {
 		return

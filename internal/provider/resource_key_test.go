@@ -200,7 +200,7 @@ func TestAccKey_invalidConfig(t *testing.T) {
 	e := sharedEtcd(t)
 	big := strings.Repeat("x", etcdclient.MaxRequestBytes)
 	cases := map[string]struct{ body, want string }{
-		"both values":   {`value = "a"` + "\n" + `value_base64 = "YQ=="`, `(?s)Conflicting attributes.*value and value_base64 are both set`},
+		"both values":   {`value = "a"` + "\n" + `value_base64 = "YQ=="`, `(?s)Conflicting attributes.*value and value_base64 are set`},
 		"no value":      {``, `(?s)Missing value.*Set exactly one of value`},
 		"bad base64":    {`value_base64 = "not base64!"`, `(?s)Invalid base64.*not standard base64`},
 		"empty key":     {`value = "a"`, `(?s)key.*at least 1`},

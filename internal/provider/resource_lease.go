@@ -39,6 +39,7 @@ type leaseModel struct {
 	LeaseID          types.Int64  `tfsdk:"lease_id"`
 	LeaseIDHex       types.String `tfsdk:"lease_id_hex"`
 	GrantedTTL       types.Int64  `tfsdk:"granted_ttl"`
+	DeleteOnDestroy  types.Bool   `tfsdk:"delete_on_destroy"`
 }
 
 func (r *leaseResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -63,6 +64,11 @@ func (r *leaseResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				Default:  booldefault.StaticBool(false),
 				MarkdownDescription: "When `true`, every refresh (plan, apply, refresh) renews the lease, so it lives as long as Terraform runs at least once per `ttl`. " +
 					"Defaults to `false`: the lease expires `ttl` seconds after it was granted.",
+			},
+			"delete_on_destroy": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "When `false`, destroying this resource (or removing it from the configuration) leaves the lease alive in etcd, with the keys attached to it, and only removes it from the Terraform state; it still expires after its TTL unless something renews it. " +
+					"Defaults to `true`: destroy revokes the lease, which deletes its keys. The setting in effect is the one in the state, so apply a change to `false` before the destroy it is meant for.",
 			},
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -151,7 +157,7 @@ func (r *leaseResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	setIdentity(ctx, resp.Identity, "id", m.ID, &resp.Diagnostics)
 }
 
-// Update only changes refresh_keepalive, which lives in the state alone.
+// Update only changes refresh_keepalive and delete_on_destroy, which live in the state alone.
 func (r *leaseResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	updateFromPlan[leaseModel](ctx, req, resp, "id")
 }
@@ -159,6 +165,9 @@ func (r *leaseResource) Update(ctx context.Context, req resource.UpdateRequest, 
 func (r *leaseResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m leaseModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || keptOnDestroy(ctx, m.DeleteOnDestroy, "etcd_lease", m.ID.ValueString()) {
+		return
+	}
 	client := r.data.clientOrDiag(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() || client == nil {
 		return

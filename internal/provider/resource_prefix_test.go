@@ -171,8 +171,8 @@ func TestAccPrefix_invalidConfig(t *testing.T) {
 		body string
 		want string
 	}{
-		"both":        {`keys = {} ` + "\n" + `keys_json = "{}"`, `Set only one of keys and keys_json`},
-		"neither":     {``, `Set keys \(a map\) or keys_json`},
+		"both":        {`keys = {} ` + "\n" + `keys_json = "{}"`, `keys and keys_json are set`},
+		"neither":     {``, `Set keys \(a map\), keys_json`},
 		"bad json":    {`keys_json = "[1, 2]"`, `keys_json must be a JSON object`},
 		"empty prefx": {`keys = {}`, `prefix must not be empty`},
 	}

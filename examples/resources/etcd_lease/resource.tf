@@ -10,3 +10,10 @@ resource "etcd_key" "instance" {
   value    = "10.0.0.7:8080"
   lease_id = etcd_lease.registration.lease_id
 }
+
+# Destroy leaves this lease (and the keys attached to it) alive in etcd
+# until it expires; Terraform only forgets it.
+resource "etcd_lease" "handover" {
+  ttl               = 600
+  delete_on_destroy = false
+}

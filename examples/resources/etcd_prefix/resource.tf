@@ -16,3 +16,14 @@ resource "etcd_prefix" "routes" {
   exclusive = false
   keys_json = jsonencode({ "api" = "10.0.0.7:8080", "web" = "10.0.0.8:8080" })
 }
+
+# Binary values (serialized protobufs, DER certificates, compressed blobs) go
+# in keys_base64; import picks it when any value under the prefix is binary.
+resource "etcd_prefix" "certs" {
+  prefix = "/app/certs/"
+  keys_base64 = {
+    "ca.der" = base64encode("not really DER")
+  }
+  # Destroy leaves these keys in etcd; Terraform only forgets them.
+  delete_on_destroy = false
+}

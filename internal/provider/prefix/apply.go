@@ -153,6 +153,9 @@ func update(ctx context.Context, conn Conn, prior, planned *state, guard private
 }
 
 func destroy(ctx context.Context, conn Conn, prior *state, guard private, diags *diagnostics) applied {
+	if keptOnDestroy(ctx, prior) {
+		return applied{deleted: true}
+	}
 	if prior.Exclusive {
 		if _, err := conn.Client.DeletePrefix(ctx, prior.Prefix); err != nil {
 			diags.addError("Cannot delete etcd_prefix", err.Error())

@@ -40,6 +40,9 @@ type config struct {
 	keys      map[string]string
 	keysJSON  string
 	exclusive *bool
+	// keysBase64 is keys_base64, raw values that value() encodes.
+	keysBase64      map[string]string
+	deleteOnDestroy *bool
 }
 
 func (f *fixture) value(c config) *tfprotov6.DynamicValue {
@@ -60,12 +63,18 @@ func (f *fixture) value(c config) *tfprotov6.DynamicValue {
 	if c.exclusive != nil {
 		exclusive = tftypes.NewValue(tftypes.Bool, *c.exclusive)
 	}
+	keysBase64 := tftypes.NewValue(keysType, nil)
+	if c.keysBase64 != nil {
+		keysBase64 = tftypes.NewValue(keysType, encodeBase64Keys(c.keysBase64))
+	}
 	dv, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, map[string]tftypes.Value{
-		"id":        tftypes.NewValue(tftypes.String, nil),
-		"prefix":    tftypes.NewValue(tftypes.String, f.prefix),
-		"keys":      keys,
-		"keys_json": keysJSON,
-		"exclusive": exclusive,
+		"id":                tftypes.NewValue(tftypes.String, nil),
+		"prefix":            tftypes.NewValue(tftypes.String, f.prefix),
+		"keys":              keys,
+		"keys_json":         keysJSON,
+		"keys_base64":       keysBase64,
+		"exclusive":         exclusive,
+		"delete_on_destroy": tftypes.NewValue(tftypes.Bool, c.deleteOnDestroy),
 	}))
 	if err != nil {
 		f.t.Fatal(err)
@@ -109,8 +118,12 @@ func (f *fixture) apply(prior resourceState, c *config) (resourceState, []*tfpro
 	if priorState == nil {
 		priorState = nullState()
 	}
+	configDV := nullState()
+	if c != nil {
+		configDV = f.value(*c)
+	}
 	resp, err := f.server.ApplyResourceChange(f.t.Context(), &tfprotov6.ApplyResourceChangeRequest{
-		TypeName: TypeName, PriorState: priorState, PlannedState: planned.PlannedState, PlannedPrivate: planned.PlannedPrivate,
+		TypeName: TypeName, PriorState: priorState, PlannedState: planned.PlannedState, PlannedPrivate: planned.PlannedPrivate, Config: configDV,
 	})
 	if err != nil {
 		f.t.Fatal(err)

@@ -29,12 +29,22 @@ func validate(config *tfprotov6.DynamicValue) diagnostics {
 				fmt.Sprintf("The prefix %q also matches keys of sibling names, such as %q. End it with \"/\" unless that is what you want.", prefix, prefix+"x"))
 		}
 	}
-	keys, jsonText := attrs["keys"], attrs["keys_json"]
+	keys, jsonText, b64 := attrs["keys"], attrs["keys_json"], attrs["keys_base64"]
+	var set []string
+	for _, a := range []struct {
+		name string
+		v    tftypes.Value
+	}{{"keys", keys}, {"keys_json", jsonText}, {"keys_base64", b64}} {
+		if !a.v.IsNull() {
+			set = append(set, a.name)
+		}
+	}
 	switch {
-	case !keys.IsNull() && !jsonText.IsNull():
-		diags.addAttrError(keysJSONPath, "Conflicting attributes", "Set only one of keys and keys_json.")
-	case keys.IsNull() && jsonText.IsNull():
-		diags.addAttrError(keysPath, "Missing keys", "Set keys (a map) or keys_json (a JSON object). To declare an empty prefix, use keys = {}.")
+	case len(set) > 1:
+		diags.addAttrError(tftypes.NewAttributePath().WithAttributeName(set[1]), "Conflicting attributes",
+			fmt.Sprintf("%s are set: set exactly one of keys (text values), keys_json (text values as one JSON object) and keys_base64 (any bytes, in base64).", strings.Join(set, " and ")))
+	case len(set) == 0:
+		diags.addAttrError(keysPath, "Missing keys", "Set keys (a map), keys_json (a JSON object) or keys_base64 (a map of base64 values). To declare an empty prefix, use keys = {}.")
 	}
 	if s, ok := knownString(jsonText); ok {
 		if m, err := parseKeysJSON(s); err != nil {
@@ -46,6 +56,21 @@ func validate(config *tfprotov6.DynamicValue) diagnostics {
 	if keys.IsKnown() && !keys.IsNull() {
 		if m, err := stringMap(keys); err == nil {
 			diags.checkSizes(prefix, m, keysPath)
+		}
+	}
+	if b64.IsKnown() && !b64.IsNull() {
+		if enc, err := stringMap(b64); err == nil {
+			known := map[string]string{}
+			for rel, v := range enc {
+				if v != "" || elementKnown(b64, rel) {
+					known[rel] = v
+				}
+			}
+			if m, err := decodeBase64Keys(known); err != nil {
+				diags.addAttrError(base64Path, "Invalid keys_base64", err.Error())
+			} else {
+				diags.checkSizes(prefix, m, base64Path)
+			}
 		}
 	}
 	return diags
@@ -107,6 +132,9 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 		return resp
 	}
 	got, rev, err := readKeys(ctx, conn, st)
+	if err == nil && st.textAttr() != "" {
+		err = binaryValuesError(st.Prefix, got, st.textAttr())
+	}
 	if err != nil {
 		diags.addError("Cannot read etcd_prefix", err.Error())
 		return resp
@@ -125,8 +153,8 @@ func readKeys(ctx context.Context, conn Conn, st *state) (map[string]string, int
 	var maxRev int64
 	add := func(kv etcdclient.KeyValue) error {
 		rel := strings.TrimPrefix(kv.Key, st.Prefix)
-		if !utf8.ValidString(rel) || !utf8.Valid(kv.Value) {
-			return fmt.Errorf("key %q holds bytes that are not UTF-8 text, which etcd_prefix cannot represent; manage it with etcd_key and value_base64, or use exclusive = false", kv.Key)
+		if !utf8.ValidString(rel) {
+			return badKeyName(kv.Key)
 		}
 		got[rel] = string(kv.Value)
 		maxRev = max(maxRev, kv.ModRevision)
@@ -222,6 +250,8 @@ func (s *server) importState(ctx context.Context, req *tfprotov6.ImportResourceS
 		diags.addError("Cannot import etcd_prefix", err.Error())
 		return resp
 	}
+	// Text when every value is text; keys_base64 as soon as one is not.
+	st.Base64 = binaryValuesError(prefix, got, "keys") != nil
 	resp.ImportedResources = []*tfprotov6.ImportedResource{{
 		TypeName: TypeName,
 		State:    st.withKeys(got).encode(&diags),

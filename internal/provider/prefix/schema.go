@@ -11,16 +11,19 @@ const TypeName = "etcd_prefix"
 var (
 	keysType   = tftypes.Map{ElementType: tftypes.String}
 	objectType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-		"id":        tftypes.String,
-		"prefix":    tftypes.String,
-		"keys":      keysType,
-		"keys_json": tftypes.String,
-		"exclusive": tftypes.Bool,
+		"id":                tftypes.String,
+		"prefix":            tftypes.String,
+		"keys":              keysType,
+		"keys_json":         tftypes.String,
+		"keys_base64":       keysType,
+		"exclusive":         tftypes.Bool,
+		"delete_on_destroy": tftypes.Bool,
 	}}
 	identityType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"prefix": tftypes.String}}
 	prefixPath   = tftypes.NewAttributePath().WithAttributeName("prefix")
 	keysPath     = tftypes.NewAttributePath().WithAttributeName("keys")
 	keysJSONPath = tftypes.NewAttributePath().WithAttributeName("keys_json")
+	base64Path   = tftypes.NewAttributePath().WithAttributeName("keys_base64")
 )
 
 func resourceSchema() *tfprotov6.Schema {
@@ -44,9 +47,16 @@ func resourceSchema() *tfprotov6.Schema {
 					Description: "The same as `keys`, as a JSON object of relative key to string value, such as `file(\"config.json\")`. " +
 						"Compared by content, so key order and whitespace never cause a diff; drift shows as a JSON diff. " +
 						"Much faster than `keys` for tens of thousands of keys, because Terraform handles one string instead of one value per key."},
+				{Name: "keys_base64", Type: keysType, Optional: true, DescriptionKind: md,
+					Description: "The same as `keys`, with every value in standard base64, for keyspaces holding binary values (serialized protobufs, DER certificates, compressed blobs), " +
+						"for example `{ \"ca.der\" = filebase64(\"ca.der\") }`. Import chooses `keys_base64` when any value under the prefix is not UTF-8 text, and `keys` otherwise. " +
+						"Key names must still be UTF-8 text, as every Terraform map key is."},
 				{Name: "exclusive", Type: tftypes.Bool, Optional: true, Computed: true, DescriptionKind: md,
 					Description: "When `true` (the default), the resource owns every key under `prefix`: unlisted keys are drift and are deleted on apply, and destroy deletes the whole prefix. " +
 						"When `false`, only the listed keys are read, written and destroyed; other keys under the prefix are left alone."},
+				{Name: "delete_on_destroy", Type: tftypes.Bool, Optional: true, DescriptionKind: md,
+					Description: "When `false`, destroying this resource (or removing it from the configuration) leaves every key under the prefix in etcd as it is and only removes the resource from the Terraform state. " +
+						"Defaults to `true`: destroy deletes the keys (the whole prefix when `exclusive`). The setting in effect is the one in the state, so apply a change to `false` before the destroy it is meant for."},
 			},
 		},
 	}

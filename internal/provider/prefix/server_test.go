@@ -227,15 +227,25 @@ func TestServer_importAndNonUTF8(t *testing.T) {
 	f.put("a", "1")
 	rs, diags := f.importPrefix()
 	expectNoErrors(t, diags)
-	if st := f.decoded(rs); !st.Exclusive || !maps.Equal(st.Keys, map[string]string{"a": "1"}) {
+	if st := f.decoded(rs); !st.Exclusive || st.Base64 || !maps.Equal(st.Keys, map[string]string{"a": "1"}) {
 		t.Fatalf("imported %+v", st)
 	}
 
+	// A text-mode prefix that finds a binary value names the key and the
+	// attribute to switch to; import picks keys_base64.
 	f.put("blob", "\xff\xfe")
-	_, diags = f.importPrefix()
-	expectError(t, diags, "Cannot import etcd_prefix", f.prefix+"blob", "not UTF-8")
 	_, diags = f.read(rs)
-	expectError(t, diags, "Cannot read etcd_prefix", "not UTF-8")
+	expectError(t, diags, "Cannot read etcd_prefix", `"`+f.prefix+`blob"`, "not UTF-8", "from keys to keys_base64")
+	imported, diags := f.importPrefix()
+	expectNoErrors(t, diags)
+	if st := f.decoded(imported); !st.Base64 || !maps.Equal(st.Keys, map[string]string{"a": "1", "blob": "\xff\xfe"}) {
+		t.Fatalf("imported %+v", st)
+	}
+
+	// A key name that is not UTF-8 is named in escaped form.
+	f.put("bad\xc3name", "x")
+	_, diags = f.importPrefix()
+	expectError(t, diags, "Cannot import etcd_prefix", `bad\xc3name`, "not valid UTF-8")
 }
 
 func TestServer_notConfigured(t *testing.T) {

@@ -14,7 +14,10 @@ type state struct {
 	Keys      map[string]string
 	JSON      bool   // the keys are held in keys_json rather than keys
 	KeysJSON  string // the keys_json text, when JSON
+	Base64    bool   // the keys are held in keys_base64 (Keys holds the decoded bytes)
 	Exclusive bool
+	// DeleteOnDestroy is delete_on_destroy: nil when unset (delete).
+	DeleteOnDestroy *bool
 }
 
 // private is the resource's private state: the revision the lost-update
@@ -58,6 +61,22 @@ func decodeState(dv *tfprotov6.DynamicValue) (*state, error) {
 			return nil, err
 		}
 	}
+	if b := attrs["delete_on_destroy"]; b.IsKnown() && !b.IsNull() {
+		var keep bool
+		if err := b.As(&keep); err != nil {
+			return nil, err
+		}
+		st.DeleteOnDestroy = &keep
+	}
+	if b := attrs["keys_base64"]; !b.IsNull() {
+		st.Base64 = true
+		enc, err := stringMap(b)
+		if err != nil {
+			return nil, err
+		}
+		st.Keys, err = decodeBase64Keys(enc)
+		return st, err
+	}
 	if j := attrs["keys_json"]; !j.IsNull() {
 		st.JSON = true
 		st.KeysJSON, _ = knownString(j)
@@ -71,9 +90,13 @@ func decodeState(dv *tfprotov6.DynamicValue) (*state, error) {
 func (s *state) encode(diags *diagnostics) *tfprotov6.DynamicValue {
 	keys := tftypes.NewValue(keysType, nil)
 	keysJSON := tftypes.NewValue(tftypes.String, nil)
-	if s.JSON {
+	keysBase64 := tftypes.NewValue(keysType, nil)
+	switch {
+	case s.JSON:
 		keysJSON = tftypes.NewValue(tftypes.String, s.KeysJSON)
-	} else {
+	case s.Base64:
+		keysBase64 = tftypes.NewValue(keysType, encodeBase64Keys(s.Keys))
+	default:
 		elems := make(map[string]tftypes.Value, len(s.Keys))
 		for k, v := range s.Keys {
 			elems[k] = tftypes.NewValue(tftypes.String, v)
@@ -81,11 +104,13 @@ func (s *state) encode(diags *diagnostics) *tfprotov6.DynamicValue {
 		keys = tftypes.NewValue(keysType, elems)
 	}
 	v := tftypes.NewValue(objectType, map[string]tftypes.Value{
-		"id":        tftypes.NewValue(tftypes.String, s.Prefix),
-		"prefix":    tftypes.NewValue(tftypes.String, s.Prefix),
-		"keys":      keys,
-		"keys_json": keysJSON,
-		"exclusive": tftypes.NewValue(tftypes.Bool, s.Exclusive),
+		"id":                tftypes.NewValue(tftypes.String, s.Prefix),
+		"prefix":            tftypes.NewValue(tftypes.String, s.Prefix),
+		"keys":              keys,
+		"keys_json":         keysJSON,
+		"keys_base64":       keysBase64,
+		"exclusive":         tftypes.NewValue(tftypes.Bool, s.Exclusive),
+		"delete_on_destroy": tftypes.NewValue(tftypes.Bool, s.DeleteOnDestroy),
 	})
 	dv, err := tfprotov6.NewDynamicValue(objectType, v)
 	if err != nil {
