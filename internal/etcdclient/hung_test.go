@@ -1,7 +1,6 @@
 package etcdclient_test
 
 import (
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -14,14 +13,7 @@ import (
 // members cannot) and freezes the leader.
 func frozenCluster(t *testing.T) (*etcdtest.ProcessCluster, *etcdclient.Client, int) {
 	t.Helper()
-	bin := etcdtest.ServerBin()
-	if bin == "" {
-		var err error
-		if bin, err = exec.LookPath("etcd"); err != nil {
-			t.Skip("freezing a member needs an etcd daemon: set ETCD_TEST_SERVER_BIN or put etcd on PATH (make test-acc installs Debian's)")
-		}
-	}
-	cl := etcdtest.NewProcessCluster(t, bin, 3)
+	cl := etcdtest.NewProcessCluster(t, etcdtest.DaemonBin(t), 3)
 	cfg := cl.ClientConfig()
 	cfg.RequestTimeout = 10 * time.Second
 	c := etcdtest.Client(t, cfg)

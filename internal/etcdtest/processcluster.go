@@ -3,6 +3,7 @@ package etcdtest
 import (
 	"context"
 	"fmt"
+	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -20,6 +21,21 @@ import (
 // be frozen (SIGSTOP), as a stalled disk or a paused VM freezes it.
 type ProcessCluster struct {
 	Members []*Server
+}
+
+// DaemonBin returns the etcd daemon binary to run: ETCD_TEST_SERVER_BIN, or
+// the etcd on PATH (`make test-acc` installs Debian's). It skips the test
+// when there is neither.
+func DaemonBin(t testing.TB) string {
+	t.Helper()
+	if bin := ServerBin(); bin != "" {
+		return bin
+	}
+	bin, err := exec.LookPath("etcd")
+	if err != nil {
+		t.Skip("this test needs an etcd daemon: set ETCD_TEST_SERVER_BIN or put etcd on PATH (make test-acc installs Debian's)")
+	}
+	return bin
 }
 
 // NewProcessCluster starts n members of bin for one test and stops them

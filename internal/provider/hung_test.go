@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"os"
 	"os/exec"
 	"strings"
 	"sync/atomic"
@@ -26,14 +25,7 @@ const hungKeys = 20000
 // the etcd on PATH.
 func hungCluster(t *testing.T) (*etcdtest.ProcessCluster, *testEtcd) {
 	t.Helper()
-	bin := etcdtest.ServerBin()
-	if bin == "" {
-		var err error
-		if bin, err = exec.LookPath("etcd"); err != nil {
-			t.Skip("freezing a member needs an etcd daemon: set ETCD_TEST_SERVER_BIN or put etcd on PATH (make test-etcd34 does)")
-		}
-	}
-	cluster := etcdtest.NewProcessCluster(t, bin, 3)
+	cluster := etcdtest.NewProcessCluster(t, etcdtest.DaemonBin(t), 3)
 	cfg := cluster.ClientConfig()
 	return cluster, &testEtcd{cfg: cfg, client: etcdtest.Client(t, cfg), prefix: etcdtest.Prefix(t)}
 }
@@ -128,26 +120,14 @@ func writeKeysJSON(t *testing.T, w *workdir, keys map[string]string) {
 // was called.
 func freezeDuringApply(t *testing.T, w *workdir, e *testEtcd, freeze func(), check func(string, error)) time.Time {
 	t.Helper()
-	var puts atomic.Int64
+	var events atomic.Int64
 	watch := e.client.Raw().Watch(clientv3.WithRequireLeader(t.Context()), e.prefix, clientv3.WithPrefix())
 	go func() {
 		for resp := range watch {
-			puts.Add(int64(len(resp.Events)))
+			events.Add(int64(len(resp.Events)))
 		}
 	}()
-	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "apply", "-auto-approve", "-input=false", "-no-color")
-	cmd.Dir, cmd.Env = w.dir, w.env
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	for puts.Load() == 0 {
-		time.Sleep(5 * time.Millisecond)
-	}
-	freeze()
-	frozeAt := time.Now()
-	err := cmd.Wait()
-	check(out.String(), err)
+	out, err, frozeAt := applyAndAct(t, w, func() bool { return events.Load() > 0 }, func(*exec.Cmd) { freeze() })
+	check(out, err)
 	return frozeAt
 }

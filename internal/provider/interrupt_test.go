@@ -80,16 +80,7 @@ func testInterruptedCreate(t *testing.T, e *testEtcd, sig syscall.Signal) {
 	if !strings.Contains(plan, "1 to add, 0 to change, 0 to destroy") || strings.Contains(plan, "replace") {
 		t.Fatalf("the plan after the interruption is not a plain create:\n%s", lastLines(plan, 15))
 	}
-	w.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
-	if got := prefixContents(t, e); !maps.Equal(got, want) {
-		t.Fatalf("etcd holds %d keys after the second apply, want %d", len(got), len(want))
-	}
-	if w.planChanges() {
-		t.Fatal("the plan after the second apply is not empty")
-	}
-	if n := deletes.Load(); n != 0 {
-		t.Fatalf("%d declared keys were deleted on the way", n)
-	}
+	expectConvergence(t, w, e, want, deletes)
 }
 
 // Two of three members stopped while a prefix is being created: the apply
@@ -139,16 +130,7 @@ func TestAccInterrupt_quorumLostDuringCreate(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	w.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
-	if got := prefixContents(t, e); !maps.Equal(got, want) {
-		t.Fatalf("etcd holds %d keys after the second apply, want %d", len(got), len(want))
-	}
-	if w.planChanges() {
-		t.Fatal("the plan after the second apply is not empty")
-	}
-	if n := deletes.Load(); n != 0 {
-		t.Fatalf("%d declared keys were deleted on the way", n)
-	}
+	expectConvergence(t, w, e, want, deletes)
 }
 
 // interruptWorkdir is a pluginWorkdir without the trace log, which would
@@ -176,6 +158,24 @@ resource "etcd_prefix" "test" {
 // but not all of the total keys, and returns tofu's output once it exits.
 func interruptApply(t *testing.T, w *workdir, e *testEtcd, total int, interrupt func(*exec.Cmd)) string {
 	t.Helper()
+	out, err, _ := applyAndAct(t, w, func() bool {
+		n := keyCount(t, e)
+		if n >= int64(total) {
+			t.Fatal("the apply wrote every key before it could be interrupted")
+		}
+		return n > 0
+	}, interrupt)
+	if err == nil {
+		t.Fatalf("the interrupted apply succeeded:\n%s", out)
+	}
+	return out
+}
+
+// applyAndAct starts `tofu apply`, calls act once begun reports that the
+// apply is under way, and returns tofu's output and exit error once it
+// exits, with the time act was called.
+func applyAndAct(t *testing.T, w *workdir, begun func() bool, act func(*exec.Cmd)) (string, error, time.Time) {
+	t.Helper()
 	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "apply", "-auto-approve", "-input=false", "-no-color")
 	cmd.Dir, cmd.Env = w.dir, w.env
 	var out strings.Builder
@@ -183,18 +183,29 @@ func interruptApply(t *testing.T, w *workdir, e *testEtcd, total int, interrupt 
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for n := int64(0); n == 0; {
+	for !begun() {
 		time.Sleep(5 * time.Millisecond)
-		n = keyCount(t, e)
-		if n >= int64(total) {
-			t.Fatalf("the apply wrote every key before it could be interrupted:\n%s", out.String())
-		}
 	}
-	interrupt(cmd)
-	if err := cmd.Wait(); err == nil {
-		t.Fatalf("the interrupted apply succeeded:\n%s", out.String())
+	act(cmd)
+	actedAt := time.Now()
+	err := cmd.Wait()
+	return out.String(), err, actedAt
+}
+
+// expectConvergence applies again and checks that etcd then holds want,
+// that the plan is empty, and that no key was deleted on the way.
+func expectConvergence(t *testing.T, w *workdir, e *testEtcd, want map[string]string, deletes *atomic.Int64) {
+	t.Helper()
+	w.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	if got := prefixContents(t, e); !maps.Equal(got, want) {
+		t.Fatalf("etcd holds %d keys after the second apply, want %d", len(got), len(want))
 	}
-	return out.String()
+	if w.planChanges() {
+		t.Fatal("the plan after the second apply is not empty")
+	}
+	if n := deletes.Load(); n != 0 {
+		t.Fatalf("%d declared keys were deleted on the way", n)
+	}
 }
 
 // waitForSteadyCount waits until the key count under the prefix has not
