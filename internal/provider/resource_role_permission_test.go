@@ -227,8 +227,8 @@ resource "etcd_role_permission" "test" {
 				PlanOnly:    true,
 			},
 			{
-				Config:      config("permission = \"READ\"\n  prefix = true\n  range_end = \"/c\""),
-				ExpectError: authErrorRegexp("range_end and prefix = true both say where the range ends"),
+				Config:      config("permission = \"READ\"\n  prefix = true\n  range_end = \"/d\""),
+				ExpectError: authErrorRegexp("prefix = true both say where the range ends, and disagree"),
 				PlanOnly:    true,
 			},
 			{
