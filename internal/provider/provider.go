@@ -236,7 +236,7 @@ func (p *etcdProvider) Resources(_ context.Context) []func() resource.Resource {
 }
 
 func (p *etcdProvider) Functions(_ context.Context) []func() function.Function {
-	return []func() function.Function{NewPrefixRangeEndFunction, NewKeyTreeFunction, NewLeaseIDHexFunction}
+	return []func() function.Function{NewPrefixRangeEndFunction, NewKeyTreeFunction, NewLeaseIDHexFunction, NewFlattenFunction, NewUnflattenFunction}
 }
 
 func (p *etcdProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
