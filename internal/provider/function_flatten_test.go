@@ -66,6 +66,7 @@ output "lists" {
 }
 
 func TestFunctionFlatten_errors(t *testing.T) {
+	requireCLI(t, featureProviderFunctions)
 	for name, c := range map[string]struct{ hcl, want string }{
 		"list":          {`provider::etcd::flatten({ a = [1] }, "/")`, `"a" is a list; pass { lists = "index" }`},
 		"null":          {`provider::etcd::flatten({ a = { b = null } }, "/")`, `"a/b" is null; pass { nulls = "skip" }`},

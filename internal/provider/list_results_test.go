@@ -10,6 +10,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdtest"
@@ -259,6 +261,12 @@ const (
 	listLeases      = 3
 )
 
+// listSizes is how much a list fixture holds; each role has listPermsEach
+// permissions on the application of its number, so roles <= apps.
+type listSizes struct{ apps, keysPerPart, users, roles, leases int }
+
+var fullListSizes = listSizes{listApps, listKeysPerPart, listUsers, listRoles, listLeases}
+
 type listFixture struct {
 	etcd   *testEtcd
 	apps   string // the parent prefix: <test prefix>apps/
@@ -279,7 +287,7 @@ var (
 func sharedListFixture(t *testing.T) *listFixture {
 	t.Helper()
 	listFixtureOnce.Do(func() {
-		listFixtureVal, listFixtureErr = writeListFixture(t)
+		listFixtureVal, listFixtureErr = writeListFixture(t, fullListSizes)
 	})
 	if listFixtureErr != nil {
 		t.Fatalf("writing the list keyspace: %v", listFixtureErr)
@@ -287,7 +295,7 @@ func sharedListFixture(t *testing.T) *listFixture {
 	return listFixtureVal
 }
 
-func writeListFixture(t *testing.T) (*listFixture, error) {
+func writeListFixture(t *testing.T, n listSizes) (*listFixture, error) {
 	target := etcdtest.Shared(t)
 	// The fixture outlives this test: its own client, closed when written.
 	e := &testEtcd{cfg: target.Config, client: etcdtest.Client(t, target.Config), prefix: etcdtest.Prefix(t)}
@@ -296,9 +304,9 @@ func writeListFixture(t *testing.T) (*listFixture, error) {
 		keys: map[string]string{}, users: map[string][]string{}, roles: map[string][]etcdclient.Permission{}, leases: map[string]etcdclient.LeaseID{},
 	}
 	f.tag = "lst-" + f.tag[strings.LastIndexByte(f.tag, '-')+1:]
-	for a := range listApps {
+	for a := range n.apps {
 		for _, part := range []string{"config", "flags"} {
-			for k := range listKeysPerPart {
+			for k := range n.keysPerPart {
 				f.keys[fmt.Sprintf("%sapp-%02d/%s/k%02d", f.apps, a, part, k)] = fmt.Sprintf("value %d.%s.%d", a, part, k)
 			}
 		}
@@ -311,7 +319,7 @@ func writeListFixture(t *testing.T) (*listFixture, error) {
 	ctx := t.Context()
 	c := e.client
 	perms := []etcdclient.PermissionType{etcdclient.PermRead, etcdclient.PermWrite, etcdclient.PermReadWrite}
-	for r := range listRoles {
+	for r := range n.roles {
 		name := fmt.Sprintf("%s-role-%d", f.tag, r)
 		if err := c.CreateRole(ctx, name); err != nil {
 			return nil, err
@@ -329,13 +337,13 @@ func writeListFixture(t *testing.T) (*listFixture, error) {
 			f.roles[name] = append(f.roles[name], p)
 		}
 	}
-	for u := range listUsers {
+	for u := range n.users {
 		name := fmt.Sprintf("%s-user-%02d", f.tag, u)
 		if err := c.CreateUser(ctx, name, "secret"); err != nil {
 			return nil, err
 		}
 		f.users[name] = []string{}
-		for r := range listRoles {
+		for r := range n.roles {
 			if (u+r)%3 == 0 {
 				role := fmt.Sprintf("%s-role-%d", f.tag, r)
 				if err := c.GrantRole(ctx, name, role); err != nil {
@@ -346,7 +354,7 @@ func writeListFixture(t *testing.T) (*listFixture, error) {
 		}
 		sort.Strings(f.users[name])
 	}
-	for range listLeases {
+	for range n.leases {
 		l, err := c.GrantLease(ctx, 3600)
 		if err != nil {
 			return nil, err
@@ -366,4 +374,157 @@ func (f *listFixture) ours(results []listed, attr string) []listed {
 		}
 	}
 	return out
+}
+
+// What the list resources return imports with an empty plan: the results
+// (with include_resource) become resource blocks written the way
+// `terraform query -generate-config-out` writes them (arguments only, no
+// nulls, no empty optional strings) and import blocks by identity, and the
+// plan after the import is empty. The keyspace is the test's own, since
+// the test destroys what it imported.
+func TestAccListResults_importByIdentity(t *testing.T) {
+	requireCLI(t, featureResourceIdentity)
+	target := etcdtest.Shared(t)
+	f, err := writeListFixture(t, listSizes{apps: 3, keysPerPart: 3, users: 3, roles: 2, leases: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newListServer(t, target.Config)
+	var b strings.Builder
+	n := 0
+	add := func(typeName string, results []listed) {
+		for _, r := range results {
+			n++
+			s.writeGenerated(&b, typeName, fmt.Sprintf("r%03d", n), r)
+		}
+	}
+	add("etcd_prefix", s.mustList("etcd_prefix", listConfig{"prefix": f.apps}, true, 0))
+	add("etcd_key", s.mustList("etcd_key", listConfig{"key": f.apps + "README"}, true, 0))
+	add("etcd_key", s.mustList("etcd_key", listConfig{"key": f.apps + "zz-last"}, true, 0))
+	add("etcd_user", f.ours(s.mustList("etcd_user", listConfig{}, true, 0), "name"))
+	add("etcd_role", f.ours(s.mustList("etcd_role", listConfig{}, true, 0), "name"))
+	for role := range f.roles {
+		add("etcd_role_permission", s.mustList("etcd_role_permission", listConfig{"role": role}, true, 0))
+	}
+	var leases []listed
+	for _, r := range s.mustList("etcd_lease", listConfig{}, true, 0) {
+		if _, ok := f.leases[r.id("id")]; ok {
+			leases = append(leases, r)
+		}
+	}
+	add("etcd_lease", leases)
+	if want := 3 + 2 + 3 + 2 + 2*listPermsEach + 2; n != want {
+		t.Fatalf("listed %d resources, want %d", n, want)
+	}
+	config := providerConfig(target.Config) + b.String()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}, // imports only
+			},
+		}},
+	})
+}
+
+// writeGenerated writes a listed resource as generated configuration and
+// an import block by its identity.
+func (s *listServer) writeGenerated(b *strings.Builder, typeName, name string, r listed) {
+	s.t.Helper()
+	if r.resource == nil {
+		s.t.Fatalf("%s %s: no resource object", typeName, r.display)
+	}
+	fmt.Fprintf(b, "resource %q %q {\n", typeName, name)
+	attrs := s.schemas.ResourceSchemas[typeName].Block.Attributes
+	sort.Slice(attrs, func(i, j int) bool { return attrs[i].Name < attrs[j].Name })
+	for _, a := range attrs {
+		v := r.resource[a.Name]
+		if (a.Computed && !a.Optional) || a.WriteOnly || v.IsNull() {
+			continue
+		}
+		if str, _ := stringOf(v); v.Type().Is(tftypes.String) && str == "" && a.Optional {
+			continue
+		}
+		fmt.Fprintf(b, "  %s = %s\n", a.Name, hclValue(v))
+	}
+	fmt.Fprintf(b, "}\n\nimport {\n  to = %s.%s\n  identity = {\n", typeName, name)
+	names := make([]string, 0, len(r.identity))
+	for k := range r.identity {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if !r.identity[k].IsNull() {
+			fmt.Fprintf(b, "    %s = %s\n", k, hclValue(r.identity[k]))
+		}
+	}
+	b.WriteString("  }\n}\n\n")
+}
+
+// hclValue writes a value as an HCL expression.
+func hclValue(v tftypes.Value) string {
+	_, isMap := v.Type().(tftypes.Map)
+	switch {
+	case v.Type().Is(tftypes.String):
+		s, _ := stringOf(v)
+		return hclString(s)
+	case v.Type().Is(tftypes.Bool):
+		var x bool
+		_ = v.As(&x)
+		return fmt.Sprint(x)
+	case v.Type().Is(tftypes.Number):
+		return fmt.Sprint(int64Of(v))
+	case isMap:
+		var elems map[string]tftypes.Value
+		_ = v.As(&elems)
+		keys := make([]string, 0, len(elems))
+		for k := range elems {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var b strings.Builder
+		b.WriteString("{\n")
+		for _, k := range keys {
+			fmt.Fprintf(&b, "    %s = %s\n", hclString(k), hclValue(elems[k]))
+		}
+		b.WriteString("  }")
+		return b.String()
+	}
+	var elems []tftypes.Value
+	_ = v.As(&elems)
+	parts := make([]string, len(elems))
+	for i, e := range elems {
+		parts[i] = hclValue(e)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// hclString quotes s for HCL: Go's escapes where HCL has them, \u for other
+// control characters, and template sequences doubled.
+func hclString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		case (r == '$' || r == '%') && strings.HasPrefix(s[i+1:], "{"):
+			b.WriteRune(r)
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }

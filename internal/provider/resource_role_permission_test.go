@@ -57,7 +57,7 @@ resource "etcd_role_permission" "single" {
 		Role string `json:"role"`
 		Key  string `json:"key"`
 	}{role, single}, "", " ")
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy: resource.ComposeTestCheckFunc(
 			authExpectPermission(e, role, prefix, prefixEnd, "<missing>"),
@@ -184,7 +184,7 @@ resource "etcd_role_permission" "test" {
   permission = "READ"
 }
 `, role, e.prefix)
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy:             authExpectRole(e, role, false),
 		Steps: []resource.TestStep{
@@ -218,7 +218,7 @@ resource "etcd_role_permission" "test" {
 }
 `, role, settings)
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{
 			{
@@ -290,7 +290,7 @@ func TestAccRolePermission_createFailsWhenGranted(t *testing.T) {
 	authDo(t, "create role", e.client.CreateRole(ctx, role))
 	authDo(t, "grant permission", e.client.GrantPermission(ctx, role, e.prefix, etcdclient.PrefixRangeEnd(e.prefix), etcdclient.PermRead))
 	t.Cleanup(func() { _ = e.client.DeleteRole(ctx, role) })
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{{
 			Config: e.config(`
