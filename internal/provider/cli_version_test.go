@@ -108,13 +108,6 @@ func requireCLI(t *testing.T, features ...cliFeature) {
 	}
 }
 
-// cliHas reports whether the CLI has f, for tests that leave out a step
-// rather than skip.
-func cliHas(f cliFeature) bool {
-	ok, _ := currentCLI().has(f)
-	return ok
-}
-
 // cliSteps leaves out the steps the CLI cannot run, logging why: import
 // blocks by identity need resource identity.
 func cliSteps(t *testing.T, steps []resource.TestStep) []resource.TestStep {
@@ -143,11 +136,4 @@ func parallelTest(t *testing.T, c resource.TestCase) {
 	t.Helper()
 	c.Steps = cliSteps(t, c.Steps)
 	resource.ParallelTest(t, c)
-}
-
-// acceptanceTest is resource.Test with the steps the CLI can run.
-func acceptanceTest(t *testing.T, c resource.TestCase) {
-	t.Helper()
-	c.Steps = cliSteps(t, c.Steps)
-	resource.Test(t, c)
 }

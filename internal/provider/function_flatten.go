@@ -2,8 +2,8 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"

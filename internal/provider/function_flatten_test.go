@@ -173,4 +173,3 @@ func representable(v any, lists, top bool) bool {
 	}
 	return false
 }
-

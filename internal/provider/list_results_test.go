@@ -22,11 +22,18 @@ import (
 // with ConfigureProvider for the shared test etcd, as Terraform sends them
 // for `terraform query`. No CLI is involved.
 
+// listProtocol is what the muxed server serves: the provider protocol with
+// list resources.
+type listProtocol interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+}
+
 // listServer is the muxed provider server, configured, with the schemas
 // needed to encode list configurations and decode results.
 type listServer struct {
 	t          *testing.T
-	server     tfprotov6.ProviderServerWithListResource
+	server     listProtocol
 	schemas    *tfprotov6.GetProviderSchemaResponse
 	identities map[string]*tfprotov6.ResourceIdentitySchema
 }
@@ -37,7 +44,7 @@ func newListServer(t *testing.T, cfg etcdclient.Config) *listServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	server, ok := muxed.(tfprotov6.ProviderServerWithListResource)
+	server, ok := muxed.(listProtocol)
 	if !ok {
 		t.Fatalf("the muxed server (%T) does not serve list resources", muxed)
 	}
