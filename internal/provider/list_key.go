@@ -35,6 +35,7 @@ type keyListModel struct {
 	Key           types.String `tfsdk:"key"`
 	RangeEnd      types.String `tfsdk:"range_end"`
 	IncludeValues types.Bool   `tfsdk:"include_values"`
+	Limit         types.Int64  `tfsdk:"limit"`
 }
 
 func (l *keyList) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -64,6 +65,11 @@ func (l *keyList) ListResourceConfigSchema(_ context.Context, _ list.ListResourc
 				MarkdownDescription: "Read the values too and show each in the result's display name (`key = \"value\"`). " +
 					"Defaults to `false`: only keys are read, unless the list block sets `include_resource = true`, which always reads the values.",
 			},
+			"limit": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Read at most this many keys, at least 1. The list block's own `limit` applies too; the smaller one wins. " +
+					"Unlike the block's, this one also holds for tools that send no limit.",
+			},
 		},
 	}
 }
@@ -77,6 +83,14 @@ func (l *keyList) ValidateListResourceConfig(ctx context.Context, req list.Valid
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if !resp.Diagnostics.HasError() {
 		m.keyRange(&resp.Diagnostics)
+		m.checkLimit(&resp.Diagnostics)
+	}
+}
+
+// checkLimit reports a limit below 1.
+func (m *keyListModel) checkLimit(diags *diag.Diagnostics) {
+	if !m.Limit.IsNull() && !m.Limit.IsUnknown() && m.Limit.ValueInt64() < 1 {
+		diags.AddAttributeError(path.Root("limit"), "Invalid limit", fmt.Sprintf("limit must be at least 1, not %d; leave it unset for no limit of its own.", m.Limit.ValueInt64()))
 	}
 }
 
@@ -118,12 +132,16 @@ func (m *keyListModel) keyRange(diags *diag.Diagnostics) etcdclient.Range {
 func (l *keyList) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var m keyListModel
 	var rng etcdclient.Range
-	check := func(m *keyListModel, diags *diag.Diagnostics) { rng = m.keyRange(diags) }
+	check := func(m *keyListModel, diags *diag.Diagnostics) {
+		rng = m.keyRange(diags)
+		m.checkLimit(diags)
+	}
 	streamList(ctx, l.data, req, stream, &m, check, func(client *etcdclient.Client, s *listStream) {
 		withValues := m.IncludeValues.ValueBool()
 		rng.KeysOnly = !withValues && !req.IncludeResource
-		if req.Limit > 0 {
-			rng.Limit = req.Limit
+		rng.Limit = req.Limit
+		if n := m.Limit.ValueInt64(); n > 0 && (rng.Limit <= 0 || n < rng.Limit) {
+			rng.Limit = n
 		}
 		_, err := client.ForEach(ctx, rng, func(kv etcdclient.KeyValue) error {
 			r := stringIdentityResult(ctx, req, "key", kv.Key)

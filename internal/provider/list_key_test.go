@@ -72,6 +72,17 @@ func TestKeyList_protocol(t *testing.T) {
 		}
 	})
 
+	t.Run("limit in the configuration", func(t *testing.T) {
+		got := s.mustList("etcd_key", listConfig{"prefix": f.apps, "limit": 30}, false, 0)
+		if len(got) != 30 || got[29].id("key") != want[29] {
+			t.Fatalf("limit = 30 listed %d keys", len(got))
+		}
+		got = s.mustList("etcd_key", listConfig{"prefix": f.apps, "limit": 30}, false, 10)
+		if len(got) != 10 {
+			t.Fatalf("limit = 30 with a block limit of 10 listed %d keys", len(got))
+		}
+	})
+
 	t.Run("key and range_end", func(t *testing.T) {
 		got := s.mustList("etcd_key", listConfig{"key": f.apps + "app-01/", "range_end": f.apps + "app-02/"}, false, 0)
 		if len(got) != 2*listKeysPerPart || !strings.HasPrefix(got[0].id("key"), f.apps+"app-01/") {
@@ -97,6 +108,7 @@ func TestKeyList_protocol(t *testing.T) {
 			{listConfig{"range_end": "/b"}, "range_end", "range_end needs key"},
 			{listConfig{"key": "/b", "range_end": "/a"}, "range_end", "does not sort after key"},
 			{listConfig{"key": ""}, "key", "must not be empty"},
+			{listConfig{"prefix": "/a/", "limit": 0}, "limit", "at least 1"},
 		} {
 			expectAttrError(t, s.validate("etcd_key", c.config), c.attr, c.want)
 			_, diags := s.list("etcd_key", c.config, false, 0)
