@@ -236,3 +236,26 @@ func (l *lister) flush() bool {
 	l.pushed++
 	return l.limit <= 0 || l.pushed < l.limit
 }
+
+// generateConfig is the configuration `terraform query
+// -generate-config-out` (and `plan -generate-config-out`) writes for an
+// etcd_prefix: its state without the computed id, and with keys or
+// keys_json, whichever the state holds.
+func generateConfig(req *tfprotov6.GenerateResourceConfigRequest) *tfprotov6.GenerateResourceConfigResponse {
+	var diags diagnostics
+	attrs, err := objectAttrs(req.State)
+	if err != nil || attrs == nil {
+		if err == nil {
+			err = errors.New("the state is null")
+		}
+		diags.addError("Cannot generate etcd_prefix configuration", err.Error())
+		return &tfprotov6.GenerateResourceConfigResponse{Diagnostics: diags}
+	}
+	attrs["id"] = tftypes.NewValue(tftypes.String, nil)
+	dv, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, attrs))
+	if err != nil {
+		diags.addError("Cannot generate etcd_prefix configuration", err.Error())
+		return &tfprotov6.GenerateResourceConfigResponse{Diagnostics: diags}
+	}
+	return &tfprotov6.GenerateResourceConfigResponse{Config: &dv}
+}

@@ -127,8 +127,8 @@ func (s *server) MoveResourceState(context.Context, *tfprotov6.MoveResourceState
 	return &tfprotov6.MoveResourceStateResponse{Diagnostics: unsupported("moving resource state into etcd_prefix")}, nil
 }
 
-func (s *server) GenerateResourceConfig(context.Context, *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
-	return &tfprotov6.GenerateResourceConfigResponse{Diagnostics: unsupported("generating configuration")}, nil
+func (s *server) GenerateResourceConfig(_ context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
+	return generateConfig(req), nil
 }
 
 func (s *server) ValidateListResourceConfig(_ context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
