@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
 func TestKeyList_protocol(t *testing.T) {
@@ -69,6 +71,24 @@ func TestKeyList_protocol(t *testing.T) {
 			if int64(len(got)) != limit || got[len(got)-1].id("key") != want[limit-1] {
 				t.Fatalf("limit %d: listed %d keys", limit, len(got))
 			}
+		}
+	})
+
+	t.Run("a reader that stops early stops the read", func(t *testing.T) {
+		stream, err := s.server.ListResource(t.Context(), &tfprotov6.ListResourceRequest{
+			TypeName: "etcd_key", Config: s.config("etcd_key", listConfig{"prefix": f.apps}),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for range stream.Results {
+			if n++; n == 3 {
+				break
+			}
+		}
+		if n != 3 {
+			t.Fatalf("read %d results", n)
 		}
 	})
 
