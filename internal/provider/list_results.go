@@ -15,8 +15,8 @@ import (
 // more results (the list block's limit, or the stream was closed).
 var errStopListing = errors.New("listing stopped")
 
-// listStream is what every list resource's List has in common: the client,
-// the request's limit, and a push that stops at that limit.
+// listStream is what every list resource's List has in common: the
+// request and a push that stops at the request's limit.
 type listStream struct {
 	req    list.ListRequest
 	push   func(list.ListResult) bool
