@@ -95,7 +95,7 @@ func (v cliVersion) has(f cliFeature) (bool, string) {
 	if v.tofu {
 		flavor = "OpenTofu"
 	}
-	return false, fmt.Sprintf("%s needs %s %s or later; this is %s", f.name, flavor, want, v.text)
+	return false, fmt.Sprintf("this test uses %s (%s %s or later); this is %s", f.name, flavor, want, v.text)
 }
 
 // requireCLI skips the test when the CLI lacks any of features.
