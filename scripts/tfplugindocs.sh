@@ -3,7 +3,8 @@
 # from `tofu providers schema -json` on the provider built from this
 # checkout (through a temporary dev_overrides CLI configuration), and is
 # handed to tfplugindocs with --providers-schema, so it neither downloads
-# Terraform nor needs one on PATH.
+# Terraform nor needs one on PATH. cmd/docs-schema adds the list resource
+# schemas, which OpenTofu leaves out.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -33,8 +34,9 @@ TF
   cat "${work}/stderr" >&2
   exit 1
 }
-# tfplugindocs looks the provider up under the short name.
-sed 's#"registry.opentofu.org/terraform-etcd/etcd"#"etcd"#' "${work}/raw.json" >"${work}/schema.json"
+# tfplugindocs looks the provider up under the short name; OpenTofu does not
+# know list resources, so their schemas are added from the provider itself.
+(cd "${root}" && go run ./cmd/docs-schema) <"${work}/raw.json" >"${work}/schema.json"
 
 cd "${root}"
 go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate \

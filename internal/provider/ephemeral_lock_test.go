@@ -55,6 +55,7 @@ func storeRevision(t *testing.T, c *etcdclient.Client) int64 {
 // A run waits while another holder has the lock, and writes only after it
 // is released.
 func TestAccLock_waitsForTheHolder(t *testing.T) {
+	requireCLI(t, featureEphemeralResources)
 	t.Parallel()
 	e := sharedEtcd(t)
 	ctx := t.Context()
@@ -95,6 +96,7 @@ func TestAccLock_waitsForTheHolder(t *testing.T) {
 
 // A run that cannot get the lock within timeout fails, naming the holder.
 func TestAccLock_timeoutNamesTheHolder(t *testing.T) {
+	requireCLI(t, featureEphemeralResources)
 	t.Parallel()
 	e := sharedEtcd(t)
 	lockName, key := e.prefix+"lock", e.prefix+"never-written"
@@ -119,6 +121,7 @@ func TestAccLock_timeoutNamesTheHolder(t *testing.T) {
 // Two runs of one configuration at the same time: both succeed, one after
 // the other, so their writes do not interleave.
 func TestAccLock_concurrentRunsSerialise(t *testing.T) {
+	requireCLI(t, featureEphemeralResources)
 	t.Parallel()
 	e := sharedEtcd(t)
 	lockName := e.prefix + "lock"
@@ -169,6 +172,7 @@ func revisionSpan(t *testing.T, c *etcdclient.Client, prefix string) [2]int64 {
 
 // A provider fenced by a lock whose owner key is gone writes nothing.
 func TestAccLock_fencedWriteAfterLockLost(t *testing.T) {
+	requireCLI(t, featureEphemeralResources)
 	t.Parallel()
 	e := sharedEtcd(t)
 	ctx := t.Context()

@@ -14,6 +14,7 @@ import (
 
 func functionTest(t *testing.T, hcl string, checks ...statecheck.StateCheck) {
 	t.Helper()
+	requireCLI(t, featureProviderFunctions)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{{

@@ -79,3 +79,28 @@ func TestAccGuide_secrets(t *testing.T) {
 		t.Fatal("the plan after apply is not empty")
 	}
 }
+
+// The query guide's cluster is built from cluster.tf.example with a state
+// that is then thrown away; the generated.tf the guide shows (written by
+// `terraform query -generate-config-out`) adopts it: the plan only
+// imports, and after the apply nothing is left to do.
+func TestAccGuide_adoptClusterWithQuery(t *testing.T) {
+	requireCLI(t, featureResourceIdentity)
+	e := ownEtcd(t)
+	dir := filepath.Join(examplesDir(), "guides", "query")
+	seed := newWorkdir(t, providerConfig(e.cfg)+readExample(t, filepath.Join(dir, "cluster.tf.example")))
+	if out, err := seed.apply(); err != nil {
+		t.Fatalf("building the cluster: %v\n%s", err, out)
+	}
+	w := newWorkdir(t, providerConfig(e.cfg)+readExample(t, filepath.Join(dir, "generated.tf")))
+	out := w.mustRun("plan", "-input=false", "-no-color")
+	if !strings.Contains(out, "12 to import, 0 to add, 0 to change, 0 to destroy") {
+		t.Fatalf("the plan does more than import the cluster's 12 resources:\n%s", out)
+	}
+	if out, err := w.apply(); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	if w.planChanges() {
+		t.Fatal("the plan after adoption is not empty")
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -32,6 +33,7 @@ var (
 	_ provider.Provider                       = (*etcdProvider)(nil)
 	_ provider.ProviderWithFunctions          = (*etcdProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*etcdProvider)(nil)
+	_ provider.ProviderWithListResources      = (*etcdProvider)(nil)
 )
 
 type etcdProvider struct {
@@ -180,7 +182,7 @@ func (p *etcdProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 	data := &ProviderData{}
-	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
+	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData, resp.ListResourceData = data, data, data, data
 	p.configured.set(data)
 	if !configKnown(req.Config.Raw) {
 		// Values computed from other resources are unknown during plan; the
@@ -254,11 +256,17 @@ func (p *etcdProvider) Resources(_ context.Context) []func() resource.Resource {
 }
 
 func (p *etcdProvider) Functions(_ context.Context) []func() function.Function {
-	return []func() function.Function{NewPrefixRangeEndFunction, NewKeyTreeFunction, NewLeaseIDHexFunction}
+	return []func() function.Function{NewPrefixRangeEndFunction, NewKeyTreeFunction, NewLeaseIDHexFunction, NewFlattenFunction, NewUnflattenFunction}
 }
 
 func (p *etcdProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{NewLockEphemeral, NewKeyEphemeral, NewKeysEphemeral}
+}
+
+// ListResources are the framework's list resources; etcd_prefix's is
+// served beside etcd_prefix itself (package prefix).
+func (p *etcdProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewKeyList, NewUserList, NewRoleList, NewRolePermissionList, NewLeaseList}
 }
 
 func (p *etcdProvider) DataSources(_ context.Context) []func() datasource.DataSource {

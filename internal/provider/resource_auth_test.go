@@ -44,7 +44,7 @@ resource "etcd_auth" "test" {
 }
 `, etcdtest.RootPassword, enabled)
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy:             resource.ComposeTestCheckFunc(authExpectEnabled(e, false), authExpectNoUser(e, "root")),
 		Steps: []resource.TestStep{
@@ -113,7 +113,7 @@ resource "etcd_auth" "test" {
   enabled = true
 }
 `)
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy:             authExpectEnabled(e, false),
 		Steps: []resource.TestStep{

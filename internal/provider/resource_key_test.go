@@ -25,7 +25,7 @@ resource "etcd_key" "test" {
 }
 `, key, value)
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy:             e.expectValue(t, key, "<missing>"),
 		Steps: []resource.TestStep{
@@ -102,7 +102,7 @@ func TestAccKey_createFailsWhenKeyExists(t *testing.T) {
 	e := sharedEtcd(t)
 	key := e.prefix + "taken"
 	e.put(t, key, "someone else's")
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{{
 			Config: e.config(`
@@ -163,7 +163,7 @@ resource "etcd_key" "test" {
 
 func TestAccKey_binaryAndEmptyValues(t *testing.T) {
 	e := sharedEtcd(t)
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{
 			{
@@ -212,7 +212,7 @@ func TestAccKey_invalidConfig(t *testing.T) {
 			if name == "empty key" {
 				key = ""
 			}
-			resource.ParallelTest(t, resource.TestCase{
+			parallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(),
 				Steps: []resource.TestStep{{
 					Config:      e.config("resource \"etcd_key\" \"test\" {\n  key = %q\n  %s\n}\n", key, c.body),
@@ -228,7 +228,7 @@ func TestAccKey_invalidConfig(t *testing.T) {
 
 func TestAccKey_missingLease(t *testing.T) {
 	e := sharedEtcd(t)
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{{
 			Config:      e.config("resource \"etcd_key\" \"test\" {\n  key = %q\n  value = \"v\"\n  lease_id = 12345\n}\n", e.prefix+"k"),

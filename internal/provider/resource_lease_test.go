@@ -46,7 +46,7 @@ func leaseID(s *terraform.State) (etcdclient.LeaseID, error) {
 func TestAccLease_lifecycle(t *testing.T) {
 	e := sharedEtcd(t)
 	var granted etcdclient.LeaseID
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy: func(s *terraform.State) error {
 			if _, err := e.client.GetLeaseInfo(t.Context(), granted); !errors.Is(err, etcdclient.ErrLeaseNotFound) {
@@ -147,7 +147,7 @@ func TestAccLease_refreshKeepalive(t *testing.T) {
 		}
 		return info.TTL, nil
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{
 			{Config: leaseConfig(e, 20, true)},
@@ -171,7 +171,7 @@ func TestAccLease_refreshKeepalive(t *testing.T) {
 
 func TestAccLease_invalid(t *testing.T) {
 	e := sharedEtcd(t)
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{
 			{Config: e.config(`resource "etcd_lease" "test" { ttl = 0 }`), ExpectError: regexp.MustCompile(`ttl.*at least 1`)},

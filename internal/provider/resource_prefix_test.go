@@ -18,7 +18,7 @@ func TestAccPrefix_exclusiveLifecycle(t *testing.T) {
 	e := sharedEtcd(t)
 	v1 := map[string]string{"db/host": "10.0.0.1", "db/port": "5432", "empty": ""}
 	v2 := map[string]string{"db/host": "10.0.0.2", "db/port": "5432", "feature/x": "on"}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy:             e.expectPrefix(t, map[string]string{}),
 		Steps: []resource.TestStep{
@@ -90,7 +90,7 @@ func TestAccPrefix_nonExclusiveLeavesForeignKeys(t *testing.T) {
 	e.put(t, e.prefix+"foreign", "keep me")
 	keys := map[string]string{"a": "1", "b": "2"}
 	withForeign := map[string]string{"a": "1", "b": "2", "foreign": "keep me"}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy:             e.expectPrefix(t, map[string]string{"foreign": "keep me", "other": "x"}),
 		Steps: []resource.TestStep{
@@ -117,7 +117,7 @@ func TestAccPrefix_nonExclusiveLeavesForeignKeys(t *testing.T) {
 func TestAccPrefix_createFailsOnExistingKeys(t *testing.T) {
 	e := sharedEtcd(t)
 	e.put(t, e.prefix+"already", "here")
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{{
 			Config:      prefixConfig(e, true, map[string]string{"a": "1"}),
@@ -139,7 +139,7 @@ resource "etcd_prefix" "test" {
 }
 `, e.prefix, json)
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy:             e.expectPrefix(t, map[string]string{}),
 		Steps: []resource.TestStep{
@@ -182,7 +182,7 @@ func TestAccPrefix_invalidConfig(t *testing.T) {
 			if name == "empty prefx" {
 				prefix = ""
 			}
-			resource.ParallelTest(t, resource.TestCase{
+			parallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(),
 				Steps: []resource.TestStep{{
 					Config: e.config(`
@@ -206,7 +206,7 @@ func TestAccPrefix_tenThousandKeys(t *testing.T) {
 	for i := 0; i < 10000; i += 100 {
 		changed[fmt.Sprintf("k%05d", i)] = "changed"
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy:             e.expectPrefix(t, map[string]string{}),
 		Steps: []resource.TestStep{
@@ -263,7 +263,7 @@ func TestAccPrefix_onlyChangedKeysWritten(t *testing.T) {
 		changed[fmt.Sprintf("k%05d", i)] = "changed"
 	}
 	var before map[string]int64
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy:             e.expectPrefix(t, map[string]string{}),
 		Steps: []resource.TestStep{

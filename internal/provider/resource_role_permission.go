@@ -72,14 +72,14 @@ func rolePermissionSchema() schema.Schema {
 				Optional: true,
 				Computed: true,
 				MarkdownDescription: "The end of the range [`key`, `range_end`), as etcd defines it. Leave it unset for the single key `key`, " +
-					"`\"\\u0000\"` means every key from `key` on. Conflicts with `prefix`. When unset, it is computed: empty for a single key, " +
+					"`\"\\u0000\"` means every key from `key` on. Conflicts with `prefix`, unless it is the end of that prefix. When unset, it is computed: empty for a single key, " +
 					"or the end of the prefix with `prefix = true`. Changing it replaces the permission.",
 				PlanModifiers: []planmodifier.String{rangeEndModifier{}, stringplanmodifier.RequiresReplace()},
 			},
 			"prefix": schema.BoolAttribute{
 				Optional: true,
 				MarkdownDescription: "`true` grants the permission on every key starting with `key` (as `etcdctl role grant-permission --prefix`): " +
-					"`range_end` becomes the end of that prefix, such as `/app0` for `/app/`. Conflicts with `range_end`.",
+					"`range_end` becomes the end of that prefix, such as `/app0` for `/app/`. Conflicts with a `range_end` other than that.",
 			},
 			"permission": schema.StringAttribute{
 				Required:            true,
@@ -135,9 +135,12 @@ func (r *rolePermissionResource) ValidateConfig(ctx context.Context, req resourc
 	}
 	key := m.Key.ValueString()
 	if m.Prefix.ValueBool() {
-		if !m.RangeEnd.IsNull() {
+		// Both may be set when they agree, as configuration generated from
+		// an imported or listed prefix permission has them.
+		if !m.RangeEnd.IsNull() && !m.RangeEnd.IsUnknown() && m.RangeEnd.ValueString() != etcdclient.PrefixRangeEnd(key) {
 			resp.Diagnostics.AddAttributeError(path.Root("range_end"), "Conflicting range settings",
-				"range_end and prefix = true both say where the range ends: set only one.")
+				fmt.Sprintf("range_end %q and prefix = true both say where the range ends, and disagree (the prefix ends at %q): set only one.",
+					m.RangeEnd.ValueString(), etcdclient.PrefixRangeEnd(key)))
 		} else if end := etcdclient.PrefixRangeEnd(key); !utf8.ValidString(end) {
 			resp.Diagnostics.AddAttributeError(path.Root("prefix"), "Prefix end is not text",
 				fmt.Sprintf("The end of the prefix %q is the byte string %q, which is not valid UTF-8 and so cannot be held by a Terraform string. "+

@@ -58,7 +58,7 @@ resource "etcd_role_permission" "single" {
 		Role string `json:"role"`
 		Key  string `json:"key"`
 	}{role, single}, "", " ")
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy: resource.ComposeTestCheckFunc(
 			authExpectPermission(e, role, prefix, prefixEnd, "<missing>"),
@@ -185,7 +185,7 @@ resource "etcd_role_permission" "test" {
   permission = "READ"
 }
 `, role, e.prefix)
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy:             authExpectRole(e, role, false),
 		Steps: []resource.TestStep{
@@ -219,7 +219,7 @@ resource "etcd_role_permission" "test" {
 }
 `, role, settings)
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{
 			{
@@ -228,8 +228,8 @@ resource "etcd_role_permission" "test" {
 				PlanOnly:    true,
 			},
 			{
-				Config:      config("permission = \"READ\"\n  prefix = true\n  range_end = \"/c\""),
-				ExpectError: authErrorRegexp("range_end and prefix = true both say where the range ends"),
+				Config:      config("permission = \"READ\"\n  prefix = true\n  range_end = \"/d\""),
+				ExpectError: authErrorRegexp("prefix = true both say where the range ends, and disagree"),
 				PlanOnly:    true,
 			},
 			{
@@ -291,7 +291,7 @@ func TestAccRolePermission_createFailsWhenGranted(t *testing.T) {
 	authDo(t, "create role", e.client.CreateRole(ctx, role))
 	authDo(t, "grant permission", e.client.GrantPermission(ctx, role, e.prefix, etcdclient.PrefixRangeEnd(e.prefix), etcdclient.PermRead))
 	t.Cleanup(func() { _ = e.client.DeleteRole(ctx, role) })
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{{
 			Config: e.config(`

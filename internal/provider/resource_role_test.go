@@ -30,7 +30,7 @@ resource "etcd_role" "test" {
 }
 `, name)
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy: resource.ComposeTestCheckFunc(
 			authExpectRole(e, first, false), authExpectRole(e, second, false),
@@ -98,7 +98,7 @@ func TestAccRole_createFailsWhenRoleExists(t *testing.T) {
 	name := authName(e, "taken")
 	authDo(t, "create role", e.client.CreateRole(t.Context(), name))
 	t.Cleanup(func() { _ = e.client.DeleteRole(context.Background(), name) })
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{{
 			Config: e.config(`

@@ -58,7 +58,7 @@ resource "etcd_user" "test" {
 		}
 		return knownvalue.SetExact(checks)
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy:             authExpectNoUser(e, user),
 		Steps: []resource.TestStep{
@@ -169,7 +169,7 @@ func TestAccUser_noPassword(t *testing.T) {
 	requireNoPasswordSupport(t, e, true)
 	user := authName(e, "cert")
 	config := func(settings string) string { return userConfig(e, user, settings) }
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy:             authExpectNoUser(e, user),
 		Steps: []resource.TestStep{
@@ -216,7 +216,7 @@ func TestAccUser_createFailsWhenUserExists(t *testing.T) {
 	user := authName(e, "taken")
 	authDo(t, "create user", e.client.CreateUser(t.Context(), user, "someone else's"))
 	t.Cleanup(func() { _ = e.client.DeleteUser(context.Background(), user) })
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{{
 			Config:      userConfig(e, user, `password = "mine"`),
@@ -240,7 +240,7 @@ resource "etcd_user" "test" {
 }
 `, user, settings)
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{
 			{
@@ -276,6 +276,7 @@ resource "etcd_user" "test" {
 // as it would in real use, so that the configuration (which a saved plan
 // contains) does not hold it either.
 func TestAccUser_writeOnlyPassword(t *testing.T) {
+	requireCLI(t, featureWriteOnly)
 	t.Parallel()
 	e := authTestEtcd(t, etcdtest.New(t, etcdtest.WithAuth()), false)
 	user := authName(e, "wo")
@@ -351,6 +352,7 @@ resource "etcd_user" "test" {
 }
 
 func TestAccUser_writeOnlyPasswordImport(t *testing.T) {
+	requireCLI(t, featureWriteOnly)
 	e := authTestEtcd(t, etcdtest.New(t, etcdtest.WithAuth()), false)
 	user := authName(e, "wo")
 	config := e.config(`
@@ -360,7 +362,7 @@ resource "etcd_user" "test" {
   password_wo_version = 1
 }
 `, user)
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		CheckDestroy:             authExpectNoUser(e, user),
@@ -429,7 +431,7 @@ func TestAccUser_replaceNeedsPassword(t *testing.T) {
 	e := sharedEtcd(t)
 	user := authName(e, "user")
 	config := func(name, settings string) string { return userConfig(e, name, settings) }
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy:             authExpectNoUser(e, user),
 		Steps: []resource.TestStep{
@@ -455,7 +457,7 @@ func TestAccUser_noPasswordOldServer(t *testing.T) {
 	e := sharedEtcd(t)
 	requireNoPasswordSupport(t, e, false)
 	user := authName(e, "cert")
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy:             authExpectNoUser(e, user),
 		Steps: []resource.TestStep{{

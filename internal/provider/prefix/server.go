@@ -29,7 +29,10 @@ type server struct {
 	connect Connector
 }
 
-var _ tfprotov6.ProviderServer = (*server)(nil)
+var (
+	_ tfprotov6.ProviderServer     = (*server)(nil)
+	_ tfprotov6.ListResourceServer = (*server)(nil)
+)
 
 // NewServer returns the etcd_prefix server, reaching etcd through connect.
 func NewServer(connect Connector) tfprotov6.ProviderServer {
@@ -58,6 +61,7 @@ func (s *server) GetMetadata(context.Context, *tfprotov6.GetMetadataRequest) (*t
 	return &tfprotov6.GetMetadataResponse{
 		ServerCapabilities: capabilities,
 		Resources:          []tfprotov6.ResourceMetadata{{TypeName: TypeName}},
+		ListResources:      []tfprotov6.ListResourceMetadata{{TypeName: TypeName}},
 	}, nil
 }
 
@@ -68,6 +72,7 @@ func (s *server) GetProviderSchema(context.Context, *tfprotov6.GetProviderSchema
 		DataSourceSchemas:        map[string]*tfprotov6.Schema{},
 		EphemeralResourceSchemas: map[string]*tfprotov6.Schema{},
 		Functions:                map[string]*tfprotov6.Function{},
+		ListResourceSchemas:      map[string]*tfprotov6.Schema{TypeName: listSchema()},
 	}, nil
 }
 
@@ -122,8 +127,16 @@ func (s *server) MoveResourceState(context.Context, *tfprotov6.MoveResourceState
 	return &tfprotov6.MoveResourceStateResponse{Diagnostics: unsupported("moving resource state into etcd_prefix")}, nil
 }
 
-func (s *server) GenerateResourceConfig(context.Context, *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
-	return &tfprotov6.GenerateResourceConfigResponse{Diagnostics: unsupported("generating configuration")}, nil
+func (s *server) GenerateResourceConfig(_ context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
+	return generateConfig(req), nil
+}
+
+func (s *server) ValidateListResourceConfig(_ context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	return s.validateListConfig(req), nil
+}
+
+func (s *server) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	return s.list(ctx, req), nil
 }
 
 // The rest of the protocol is served by the framework provider; mux never

@@ -1,0 +1,4 @@
+list "etcd_lease" "all" {
+  provider         = etcd
+  include_resource = true
+}

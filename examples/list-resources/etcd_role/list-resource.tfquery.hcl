@@ -1,0 +1,4 @@
+list "etcd_role" "all" {
+  provider         = etcd
+  include_resource = true
+}

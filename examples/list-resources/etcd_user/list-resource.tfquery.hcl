@@ -1,0 +1,4 @@
+list "etcd_user" "all" {
+  provider         = etcd
+  include_resource = true
+}
