@@ -77,11 +77,6 @@ func decodeState(dv *tfprotov6.DynamicValue) (*state, error) {
 		n, _ := f.Int64()
 		st.WORevision = &n
 	}
-	if attrs["keys"].IsNull() && attrs["keys_json"].IsNull() && attrs["keys_base64"].IsNull() {
-		st.WriteOnly = true
-		st.Keys = map[string]string{}
-		return st, nil
-	}
 	if b := attrs["exclusive"]; b.IsKnown() && !b.IsNull() {
 		if err := b.As(&st.Exclusive); err != nil {
 			return nil, err
@@ -93,6 +88,11 @@ func decodeState(dv *tfprotov6.DynamicValue) (*state, error) {
 			return nil, err
 		}
 		st.DeleteOnDestroy = &keep
+	}
+	if attrs["keys"].IsNull() && attrs["keys_json"].IsNull() && attrs["keys_base64"].IsNull() {
+		st.WriteOnly = true
+		st.Keys = map[string]string{}
+		return st, nil
 	}
 	if b := attrs["keys_base64"]; !b.IsNull() {
 		st.Base64 = true
