@@ -42,7 +42,11 @@ func validate(config *tfprotov6.DynamicValue) diagnostics {
 	const oneOf = "set exactly one of keys (text values), keys_json (text values as one JSON object), keys_base64 (any bytes, in base64) and keys_wo (secrets kept out of the state)."
 	switch {
 	case len(set) > 1:
-		diags.addAttrError(tftypes.NewAttributePath().WithAttributeName(set[1]), "Conflicting attributes",
+		at := tftypes.NewAttributePath().WithAttributeName(set[1])
+		if set[1] == "keys_wo" {
+			at = nil // its source lines may hold a literal secret
+		}
+		diags.addAttrError(at, "Conflicting attributes",
 			fmt.Sprintf("%s are set: %s", strings.Join(set, " and "), oneOf))
 	case len(set) == 0:
 		diags.addAttrError(keysPath, "Missing keys", "Set keys (a map), keys_json (a JSON object), keys_base64 (a map of base64 values) or keys_wo (a map of secrets kept out of the state). To declare an empty prefix, use keys = {}.")
@@ -53,7 +57,7 @@ func validate(config *tfprotov6.DynamicValue) diagnostics {
 	}
 	if wo.IsKnown() && !wo.IsNull() {
 		if m, err := stringMap(wo); err == nil {
-			diags.checkSizes(prefix, m, keysWOPath)
+			diags.checkSizes(prefix, m, nil) // no source lines: they may hold a literal secret
 		}
 	}
 	if s, ok := knownString(jsonText); ok {

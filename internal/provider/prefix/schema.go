@@ -27,7 +27,6 @@ var (
 	keysPath      = tftypes.NewAttributePath().WithAttributeName("keys")
 	keysJSONPath  = tftypes.NewAttributePath().WithAttributeName("keys_json")
 	base64Path    = tftypes.NewAttributePath().WithAttributeName("keys_base64")
-	keysWOPath    = tftypes.NewAttributePath().WithAttributeName("keys_wo")
 	woVersionPath = tftypes.NewAttributePath().WithAttributeName("keys_wo_version")
 )
 

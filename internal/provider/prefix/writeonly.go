@@ -139,6 +139,9 @@ func configKeysWO(config *tfprotov6.DynamicValue) (keys map[string]string, ok bo
 	return keys, err == nil, err
 }
 
+// Diagnostics about keys_wo name no attribute: Terraform would show the
+// configuration's source lines for it, which may hold a literal secret.
+
 // planWriteOnly plans keys_wo: null in the planned state, and
 // keys_wo_revision unknown when apply is to write the map (a create, a new
 // keys_wo_version, new key names, a change of exclusive, drift, or a map
@@ -161,10 +164,10 @@ func planWriteOnly(attrs, prior, config map[string]tftypes.Value, priv private, 
 	rec := priv.WriteOnly
 	switch {
 	case rec == nil || prior["keys_wo_revision"].IsNull():
-		diags.addAttrWarning(keysWOPath, "keys_wo will be written",
+		diags.addWarning("keys_wo will be written",
 			fmt.Sprintf("Terraform has not written keys_wo under the prefix %q yet (it was imported, or set with keys, keys_json or keys_base64 before), so it cannot tell whether etcd holds it: apply writes it.", prefix))
 	case rec.Drift:
-		diags.addAttrWarning(keysWOPath, "Keys changed outside Terraform",
+		diags.addWarning("Keys changed outside Terraform",
 			fmt.Sprintf("Under the prefix %q, etcd no longer holds the keys_wo Terraform wrote: %s changed outside Terraform. Apply writes keys_wo back.", prefix, rec.driftedKeys(prefix)))
 	case !prior["keys_wo_version"].Equal(attrs["keys_wo_version"]),
 		!prior["exclusive"].Equal(attrs["exclusive"]),
