@@ -27,3 +27,24 @@ resource "etcd_prefix" "certs" {
   # Destroy leaves these keys in etcd; Terraform only forgets them.
   delete_on_destroy = false
 }
+
+# Secrets: keys_wo is written to etcd but never stored in the state or a
+# plan (Terraform 1.11+ / OpenTofu 1.11+); only the key names and a salted
+# argon2id fingerprint are kept. Increment keys_wo_version to write new
+# values; a key changed, added or deleted by hand shows on the next plan,
+# by name, and apply writes the map back.
+variable "service_credentials" {
+  type      = map(string)
+  sensitive = true
+  ephemeral = true
+  default = {
+    "billing/api_token" = "example-only-token"
+    "mail/password"     = "example-only-password"
+  }
+}
+
+resource "etcd_prefix" "credentials" {
+  prefix          = "/app/credentials/"
+  keys_wo         = var.service_credentials
+  keys_wo_version = 1
+}

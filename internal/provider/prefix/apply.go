@@ -20,6 +20,8 @@ type applied struct {
 	state   *tfprotov6.DynamicValue // otherwise its new state
 	rev     int64                   // the guard revision to record; 0 keeps the planned one
 	writes  int                     // how many writes were committed
+	// wo is what to remember of keys_wo once it was written in full.
+	wo *writeOnly
 }
 
 // change is one chunked write: ops turn base's keys into what is wanted.
@@ -51,6 +53,18 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 		return resp
 	}
 	guard := decodePrivate(req.PlannedPrivate)
+	if planned != nil && planned.WriteOnly {
+		// Write-only values arrive only in the configuration.
+		keys, ok, err := configKeysWO(req.Config)
+		if err == nil && !ok {
+			err = errors.New("keys_wo is not in the configuration")
+		}
+		if err != nil {
+			diags.addError("Cannot apply etcd_prefix", err.Error())
+			return resp
+		}
+		planned.Keys = keys
+	}
 	var out applied
 	switch {
 	case planned == nil:
@@ -66,9 +80,17 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 		resp.NewState = cmp.Or(out.state, resp.NewState)
 		resp.NewIdentity = encodeIdentity(cmp.Or(planned, prior).Prefix, &diags)
 	}
+	next := guard
 	if out.rev > 0 {
-		resp.Private = private{ModRevision: out.rev}.encode()
+		next.ModRevision = out.rev
 	}
+	switch {
+	case planned == nil || !planned.WriteOnly:
+		next.WriteOnly = nil
+	case out.wo != nil:
+		next.WriteOnly = out.wo
+	}
+	resp.Private = next.encode()
 	return resp
 }
 
@@ -102,7 +124,25 @@ func create(ctx context.Context, conn Conn, planned *state, plannedDV *tfprotov6
 	if diags.hasError() {
 		return applied{deleted: true}
 	}
+	if planned.WriteOnly {
+		out.rememberWriteOnly(planned, existingRev, diags)
+	}
 	return out
+}
+
+// rememberWriteOnly completes a write of keys_wo: the new state records the
+// revision it was written at (the commit's, or baseRev, the newest revision
+// read before, when nothing needed writing), and private state a
+// fingerprint of the map.
+func (out *applied) rememberWriteOnly(planned *state, baseRev int64, diags *diagnostics) {
+	written := max(out.rev, baseRev)
+	out.wo = newWriteOnly(planned.Keys, written)
+	done := *planned
+	done.WORevision = &written
+	out.state = done.encode(diags)
+	if out.rev == 0 {
+		out.rev = baseRev
+	}
 }
 
 // checkAdoptable fails when etcd holds, under the prefix, a key the
@@ -137,11 +177,28 @@ func checkAdoptable(planned *state, existing map[string]string) error {
 }
 
 func update(ctx context.Context, conn Conn, prior, planned *state, guard private, plannedDV *tfprotov6.DynamicValue, diags *diagnostics) applied {
+	if planned.WriteOnly && planned.WORevision != nil {
+		// The plan kept keys_wo_revision: nothing of keys_wo is to be
+		// written (only Terraform's own settings changed).
+		return applied{state: plannedDV}
+	}
+	base := prior.Keys
+	var baseRev int64
+	if prior.WriteOnly {
+		// The state holds no values: diff against what etcd holds, read
+		// now; the writes carry the guard of the last refresh.
+		var err error
+		base, baseRev, err = readWriteOnlyBase(ctx, conn, prior, guard)
+		if err != nil {
+			diags.addError("Cannot update etcd_prefix", err.Error())
+			return applied{}
+		}
+	}
 	c := change{
 		summary:     "Cannot update etcd_prefix",
 		compareHint: "Run plan again to see the current values, then apply.",
-		base:        prior.Keys,
-		ops:         diffOps(planned.Prefix, prior.Keys, planned.Keys, guard.ModRevision),
+		base:        base,
+		ops:         diffOps(planned.Prefix, base, planned.Keys, guard.ModRevision),
 		// The refresh read every key under an exclusive prefix and recorded
 		// the newest revision among them; a state without it (written
 		// before the guard existed) keeps the per-key guards.
@@ -149,7 +206,25 @@ func update(ctx context.Context, conn Conn, prior, planned *state, guard private
 		since: guard.ModRevision,
 	}
 	tflog.Debug(ctx, "updating etcd_prefix", map[string]any{"prefix": planned.Prefix, "writes": len(c.ops)})
-	return commit(ctx, conn, planned, c, plannedDV, diags)
+	out := commit(ctx, conn, planned, c, plannedDV, diags)
+	if planned.WriteOnly && !diags.hasError() {
+		out.rememberWriteOnly(planned, max(baseRev, guard.ModRevision), diags)
+	}
+	return out
+}
+
+// readWriteOnlyBase reads what etcd holds of a resource whose state holds no
+// values (keys_wo): every key under an exclusive prefix, else the keys
+// Terraform wrote. Keys Terraform did not write are left out of a
+// non-exclusive base, so that writing them must find them absent, as for
+// keys.
+func readWriteOnlyBase(ctx context.Context, conn Conn, prior *state, guard private) (map[string]string, int64, error) {
+	st := *prior
+	st.Keys = map[string]string{}
+	if guard.WriteOnly != nil {
+		st.Keys = namesOnly(guard.WriteOnly.Names)
+	}
+	return readKeys(ctx, conn, &st)
 }
 
 func destroy(ctx context.Context, conn Conn, prior *state, guard private, diags *diagnostics) applied {
@@ -163,11 +238,15 @@ func destroy(ctx context.Context, conn Conn, prior *state, guard private, diags 
 		}
 		return applied{deleted: true}
 	}
+	base := prior.Keys
+	if prior.WriteOnly && guard.WriteOnly != nil {
+		base = namesOnly(guard.WriteOnly.Names) // deletes need only the names
+	}
 	c := change{
 		summary:     "Cannot delete etcd_prefix",
 		compareHint: "They were not deleted. Run plan again to see the current values.",
-		base:        prior.Keys,
-		ops:         diffOps(prior.Prefix, prior.Keys, nil, guard.ModRevision),
+		base:        base,
+		ops:         diffOps(prior.Prefix, base, nil, guard.ModRevision),
 	}
 	out := commit(ctx, conn, prior, c, nil, diags)
 	out.rev = 0 // a destroyed resource keeps no guard

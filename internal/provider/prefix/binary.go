@@ -77,7 +77,7 @@ func binaryValuesError(prefix string, keys map[string]string, attr string) error
 // are held as base64.
 func (s *state) textAttr() string {
 	switch {
-	case s.Base64:
+	case s.Base64, s.WriteOnly: // any bytes; a write-only value is never shown
 		return ""
 	case s.JSON:
 		return "keys_json"

@@ -17,6 +17,10 @@ func (d *diagnostics) addError(summary, detail string) {
 	d.add(tfprotov6.DiagnosticSeverityError, nil, summary, detail)
 }
 
+func (d *diagnostics) addWarning(summary, detail string) {
+	d.add(tfprotov6.DiagnosticSeverityWarning, nil, summary, detail)
+}
+
 func (d *diagnostics) addAttrError(at *tftypes.AttributePath, summary, detail string) {
 	d.add(tfprotov6.DiagnosticSeverityError, at, summary, detail)
 }

@@ -43,6 +43,9 @@ type config struct {
 	// keysBase64 is keys_base64, raw values that value() encodes.
 	keysBase64      map[string]string
 	deleteOnDestroy *bool
+	// keysWO is keys_wo, and woVersion keys_wo_version.
+	keysWO    map[string]string
+	woVersion *int64
 }
 
 func (f *fixture) value(c config) *tfprotov6.DynamicValue {
@@ -67,6 +70,14 @@ func (f *fixture) value(c config) *tfprotov6.DynamicValue {
 	if c.keysBase64 != nil {
 		keysBase64 = tftypes.NewValue(keysType, encodeBase64Keys(c.keysBase64))
 	}
+	keysWO := tftypes.NewValue(keysType, nil)
+	if c.keysWO != nil {
+		elems := map[string]tftypes.Value{}
+		for k, v := range c.keysWO {
+			elems[k] = tftypes.NewValue(tftypes.String, v)
+		}
+		keysWO = tftypes.NewValue(keysType, elems)
+	}
 	dv, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, map[string]tftypes.Value{
 		"id":                tftypes.NewValue(tftypes.String, nil),
 		"prefix":            tftypes.NewValue(tftypes.String, f.prefix),
@@ -75,6 +86,9 @@ func (f *fixture) value(c config) *tfprotov6.DynamicValue {
 		"keys_base64":       keysBase64,
 		"exclusive":         exclusive,
 		"delete_on_destroy": tftypes.NewValue(tftypes.Bool, c.deleteOnDestroy),
+		"keys_wo":           keysWO,
+		"keys_wo_version":   tftypes.NewValue(tftypes.Number, c.woVersion),
+		"keys_wo_revision":  tftypes.NewValue(tftypes.Number, nil),
 	}))
 	if err != nil {
 		f.t.Fatal(err)
@@ -91,16 +105,18 @@ type resourceState struct {
 // plan asks for the plan from prior to c (c nil: destroy).
 func (f *fixture) plan(prior resourceState, c *config) *tfprotov6.PlanResourceChangeResponse {
 	f.t.Helper()
-	proposed := nullState()
+	proposed, config := nullState(), nullState()
 	if c != nil {
-		proposed = f.value(*c)
+		// Terraform proposes the configuration's values, write-only ones
+		// included; the plan must null those.
+		proposed, config = f.value(*c), f.value(*c)
 	}
 	priorState := prior.state
 	if priorState == nil {
 		priorState = nullState()
 	}
 	resp, err := f.server.PlanResourceChange(f.t.Context(), &tfprotov6.PlanResourceChangeRequest{
-		TypeName: TypeName, PriorState: priorState, ProposedNewState: proposed, PriorPrivate: prior.private,
+		TypeName: TypeName, PriorState: priorState, ProposedNewState: proposed, Config: config, PriorPrivate: prior.private,
 	})
 	if err != nil {
 		f.t.Fatal(err)

@@ -29,22 +29,36 @@ func validate(config *tfprotov6.DynamicValue) diagnostics {
 				fmt.Sprintf("The prefix %q also matches keys of sibling names, such as %q. End it with \"/\" unless that is what you want.", prefix, prefix+"x"))
 		}
 	}
-	keys, jsonText, b64 := attrs["keys"], attrs["keys_json"], attrs["keys_base64"]
+	keys, jsonText, b64, wo := attrs["keys"], attrs["keys_json"], attrs["keys_base64"], attrs["keys_wo"]
 	var set []string
 	for _, a := range []struct {
 		name string
 		v    tftypes.Value
-	}{{"keys", keys}, {"keys_json", jsonText}, {"keys_base64", b64}} {
+	}{{"keys", keys}, {"keys_json", jsonText}, {"keys_base64", b64}, {"keys_wo", wo}} {
 		if !a.v.IsNull() {
 			set = append(set, a.name)
 		}
 	}
+	const oneOf = "set exactly one of keys (text values), keys_json (text values as one JSON object), keys_base64 (any bytes, in base64) and keys_wo (secrets kept out of the state)."
 	switch {
 	case len(set) > 1:
-		diags.addAttrError(tftypes.NewAttributePath().WithAttributeName(set[1]), "Conflicting attributes",
-			fmt.Sprintf("%s are set: set exactly one of keys (text values), keys_json (text values as one JSON object) and keys_base64 (any bytes, in base64).", strings.Join(set, " and ")))
+		at := tftypes.NewAttributePath().WithAttributeName(set[1])
+		if set[1] == "keys_wo" {
+			at = nil // its source lines may hold a literal secret
+		}
+		diags.addAttrError(at, "Conflicting attributes",
+			fmt.Sprintf("%s are set: %s", strings.Join(set, " and "), oneOf))
 	case len(set) == 0:
-		diags.addAttrError(keysPath, "Missing keys", "Set keys (a map), keys_json (a JSON object) or keys_base64 (a map of base64 values). To declare an empty prefix, use keys = {}.")
+		diags.addAttrError(keysPath, "Missing keys", "Set keys (a map), keys_json (a JSON object), keys_base64 (a map of base64 values) or keys_wo (a map of secrets kept out of the state). To declare an empty prefix, use keys = {}.")
+	}
+	if !attrs["keys_wo_version"].IsNull() && wo.IsNull() {
+		diags.addAttrError(woVersionPath, "keys_wo_version without keys_wo",
+			"keys_wo_version is set but keys_wo is not: keys_wo_version only says when to write keys_wo again. Set keys_wo, or remove keys_wo_version.")
+	}
+	if wo.IsKnown() && !wo.IsNull() {
+		if m, err := stringMap(wo); err == nil {
+			diags.checkSizes(prefix, m, nil) // no source lines: they may hold a literal secret
+		}
 	}
 	if s, ok := knownString(jsonText); ok {
 		if m, err := parseKeysJSON(s); err != nil {
@@ -131,7 +145,13 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 	if !ok {
 		return resp
 	}
-	got, rev, err := readKeys(ctx, conn, st)
+	priv := decodePrivate(req.Private)
+	var revs map[string]int64
+	if st.WriteOnly && priv.WriteOnly != nil {
+		st.Keys = namesOnly(priv.WriteOnly.Names)
+		revs = map[string]int64{}
+	}
+	got, rev, err := readKeysRevs(ctx, conn, st, revs)
 	if err == nil && st.textAttr() != "" {
 		err = binaryValuesError(st.Prefix, got, st.textAttr())
 	}
@@ -139,8 +159,14 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 		diags.addError("Cannot read etcd_prefix", err.Error())
 		return resp
 	}
+	if wo := priv.WriteOnly; revs != nil && (rev != priv.ModRevision || !sameNames(got, wo.Names)) {
+		// Written since Terraform last looked: compare with the fingerprint
+		// of what Terraform wrote (slow on purpose, so only when needed).
+		wo.check(got, revs)
+	}
 	resp.NewState = st.withKeys(got).encode(&diags)
-	resp.Private = private{ModRevision: rev}.encode()
+	priv.ModRevision = rev
+	resp.Private = priv.encode()
 	resp.NewIdentity = encodeIdentity(st.Prefix, &diags)
 	return resp
 }
@@ -149,6 +175,12 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 // prefix when exclusive, else the keys the state lists, with the highest
 // mod revision among them.
 func readKeys(ctx context.Context, conn Conn, st *state) (map[string]string, int64, error) {
+	return readKeysRevs(ctx, conn, st, nil)
+}
+
+// readKeysRevs is readKeys that also records each key's mod revision in
+// revs, unless revs is nil.
+func readKeysRevs(ctx context.Context, conn Conn, st *state, revs map[string]int64) (map[string]string, int64, error) {
 	got := map[string]string{}
 	var maxRev int64
 	add := func(kv etcdclient.KeyValue) error {
@@ -158,6 +190,9 @@ func readKeys(ctx context.Context, conn Conn, st *state) (map[string]string, int
 		}
 		got[rel] = string(kv.Value)
 		maxRev = max(maxRev, kv.ModRevision)
+		if revs != nil {
+			revs[rel] = kv.ModRevision
+		}
 		return nil
 	}
 	if st.Exclusive {
@@ -198,6 +233,8 @@ func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChang
 		attrs["exclusive"] = tftypes.NewValue(tftypes.Bool, true)
 	}
 	prior, _ := objectAttrs(req.PriorState)
+	config, _ := objectAttrs(req.Config)
+	planWriteOnly(attrs, prior, config, decodePrivate(req.PriorPrivate), &diags)
 	if prior != nil {
 		if !prior["prefix"].Equal(attrs["prefix"]) {
 			resp.RequiresReplace = append(resp.RequiresReplace, prefixPath)

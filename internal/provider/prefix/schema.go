@@ -18,12 +18,16 @@ var (
 		"keys_base64":       keysType,
 		"exclusive":         tftypes.Bool,
 		"delete_on_destroy": tftypes.Bool,
+		"keys_wo":           keysType,
+		"keys_wo_version":   tftypes.Number,
+		"keys_wo_revision":  tftypes.Number,
 	}}
-	identityType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"prefix": tftypes.String}}
-	prefixPath   = tftypes.NewAttributePath().WithAttributeName("prefix")
-	keysPath     = tftypes.NewAttributePath().WithAttributeName("keys")
-	keysJSONPath = tftypes.NewAttributePath().WithAttributeName("keys_json")
-	base64Path   = tftypes.NewAttributePath().WithAttributeName("keys_base64")
+	identityType  = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"prefix": tftypes.String}}
+	prefixPath    = tftypes.NewAttributePath().WithAttributeName("prefix")
+	keysPath      = tftypes.NewAttributePath().WithAttributeName("keys")
+	keysJSONPath  = tftypes.NewAttributePath().WithAttributeName("keys_json")
+	base64Path    = tftypes.NewAttributePath().WithAttributeName("keys_base64")
+	woVersionPath = tftypes.NewAttributePath().WithAttributeName("keys_wo_version")
 )
 
 func resourceSchema() *tfprotov6.Schema {
@@ -42,7 +46,8 @@ func resourceSchema() *tfprotov6.Schema {
 					Description: "The key prefix, such as `/app/config/`. Every managed key is this prefix followed by a relative key. " +
 						"End it with `/`: a prefix `/app` also matches `/apple`. Changing it replaces the resource."},
 				{Name: "keys", Type: keysType, Optional: true, DescriptionKind: md,
-					Description: "Map of key, relative to `prefix`, to value. Exactly one of `keys` and `keys_json` must be set; `keys = {}` declares an empty prefix."},
+					Description: "Map of key, relative to `prefix`, to value. Exactly one of `keys`, `keys_json`, `keys_base64` and `keys_wo` must be set; `keys = {}` declares an empty prefix. " +
+						"The values are stored in the state in plain text: use `keys_wo` for secrets."},
 				{Name: "keys_json", Type: tftypes.String, Optional: true, DescriptionKind: md,
 					Description: "The same as `keys`, as a JSON object of relative key to string value, such as `file(\"config.json\")`. " +
 						"Compared by content, so key order and whitespace never cause a diff; drift shows as a JSON diff. " +
@@ -51,6 +56,16 @@ func resourceSchema() *tfprotov6.Schema {
 					Description: "The same as `keys`, with every value in standard base64, for keyspaces holding binary values (serialized protobufs, DER certificates, compressed blobs), " +
 						"for example `{ \"ca.der\" = filebase64(\"ca.der\") }`. Import chooses `keys_base64` when any value under the prefix is not UTF-8 text, and `keys` otherwise. " +
 						"Key names must still be UTF-8 text, as every Terraform map key is."},
+				{Name: "keys_wo", Type: keysType, Optional: true, WriteOnly: true, Sensitive: true, DescriptionKind: md,
+					Description: "Write-only (Terraform 1.11+ / OpenTofu 1.11+): the same as `keys`, for secrets. The values are written to etcd but never stored in the state or in plan files. " +
+						"Terraform keeps only the key names and one salted argon2id fingerprint of the whole map in the resource's private state, so a value changed, added or deleted in etcd still shows on the next plan " +
+						"(as an update of `keys_wo_revision`, with a warning naming the keys, never the values) and apply writes the configured values back. " +
+						"The map is written when the resource is created, whenever `keys_wo_version` changes, whenever the set of key names changes, and whenever etcd no longer holds what was written (drift). " +
+						"Changing only a value does nothing: change `keys_wo_version` too. See the guide \"Secrets in etcd\"."},
+				{Name: "keys_wo_version", Type: tftypes.Number, Optional: true, DescriptionKind: md,
+					Description: "Any number; change it (for example increment it) to write `keys_wo` again. Requires `keys_wo`."},
+				{Name: "keys_wo_revision", Type: tftypes.Number, Computed: true, DescriptionKind: md,
+					Description: "With `keys_wo`: the etcd revision at which Terraform last wrote the map. Planned as unknown when `keys_wo` is to be written again (new `keys_wo_version`, new key names, or drift). Null otherwise."},
 				{Name: "exclusive", Type: tftypes.Bool, Optional: true, Computed: true, DescriptionKind: md,
 					Description: "When `true` (the default), the resource owns every key under `prefix`: unlisted keys are drift and are deleted on apply, and destroy deletes the whole prefix. " +
 						"When `false`, only the listed keys are read, written and destroyed; other keys under the prefix are left alone."},

@@ -3,6 +3,7 @@ package prefix
 import (
 	"encoding/json"
 	"maps"
+	"math/big"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -18,12 +19,21 @@ type state struct {
 	Exclusive bool
 	// DeleteOnDestroy is delete_on_destroy: nil when unset (delete).
 	DeleteOnDestroy *bool
+	// WriteOnly: the keys come from keys_wo, so no value is recorded (keys,
+	// keys_json and keys_base64 are all null). Keys then holds the values
+	// only during an apply, read from the configuration.
+	WriteOnly bool
+	// WOVersion is keys_wo_version as configured (null when unset).
+	WOVersion tftypes.Value
+	// WORevision is keys_wo_revision: nil when null or unknown.
+	WORevision *int64
 }
 
 // private is the resource's private state: the revision the lost-update
-// guard compares against.
+// guard compares against, and what Terraform remembers of keys_wo.
 type private struct {
-	ModRevision int64 `json:"mod_revision"`
+	ModRevision int64      `json:"mod_revision"`
+	WriteOnly   *writeOnly `json:"keys_wo,omitempty"`
 }
 
 func decodePrivate(b []byte) private {
@@ -54,8 +64,19 @@ func decodeState(dv *tfprotov6.DynamicValue) (*state, error) {
 	if err != nil || attrs == nil {
 		return nil, err
 	}
-	st := &state{Exclusive: true}
+	st := &state{Exclusive: true, WOVersion: tftypes.NewValue(tftypes.Number, nil)}
 	st.Prefix, _ = knownString(attrs["prefix"])
+	if v := attrs["keys_wo_version"]; !v.IsNull() {
+		st.WOVersion = v
+	}
+	if r := attrs["keys_wo_revision"]; r.IsKnown() && !r.IsNull() {
+		var f big.Float
+		if err := r.As(&f); err != nil {
+			return nil, err
+		}
+		n, _ := f.Int64()
+		st.WORevision = &n
+	}
 	if b := attrs["exclusive"]; b.IsKnown() && !b.IsNull() {
 		if err := b.As(&st.Exclusive); err != nil {
 			return nil, err
@@ -67,6 +88,11 @@ func decodeState(dv *tfprotov6.DynamicValue) (*state, error) {
 			return nil, err
 		}
 		st.DeleteOnDestroy = &keep
+	}
+	if attrs["keys"].IsNull() && attrs["keys_json"].IsNull() && attrs["keys_base64"].IsNull() {
+		st.WriteOnly = true
+		st.Keys = map[string]string{}
+		return st, nil
 	}
 	if b := attrs["keys_base64"]; !b.IsNull() {
 		st.Base64 = true
@@ -92,6 +118,7 @@ func (s *state) encode(diags *diagnostics) *tfprotov6.DynamicValue {
 	keysJSON := tftypes.NewValue(tftypes.String, nil)
 	keysBase64 := tftypes.NewValue(keysType, nil)
 	switch {
+	case s.WriteOnly: // never the values
 	case s.JSON:
 		keysJSON = tftypes.NewValue(tftypes.String, s.KeysJSON)
 	case s.Base64:
@@ -111,6 +138,9 @@ func (s *state) encode(diags *diagnostics) *tfprotov6.DynamicValue {
 		"keys_base64":       keysBase64,
 		"exclusive":         tftypes.NewValue(tftypes.Bool, s.Exclusive),
 		"delete_on_destroy": tftypes.NewValue(tftypes.Bool, s.DeleteOnDestroy),
+		"keys_wo":           tftypes.NewValue(keysType, nil),
+		"keys_wo_version":   s.woVersion(),
+		"keys_wo_revision":  tftypes.NewValue(tftypes.Number, s.WORevision),
 	})
 	dv, err := tfprotov6.NewDynamicValue(objectType, v)
 	if err != nil {
@@ -193,4 +223,12 @@ func stringMap(v tftypes.Value) (map[string]string, error) {
 		out[k] = s
 	}
 	return out, nil
+}
+
+// woVersion is keys_wo_version as a value of its type.
+func (s *state) woVersion() tftypes.Value {
+	if s.WOVersion.Type() == nil {
+		return tftypes.NewValue(tftypes.Number, nil)
+	}
+	return s.WOVersion
 }
