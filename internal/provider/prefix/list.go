@@ -251,7 +251,9 @@ func generateConfig(req *tfprotov6.GenerateResourceConfigRequest) *tfprotov6.Gen
 		diags.addError("Cannot generate etcd_prefix configuration", err.Error())
 		return &tfprotov6.GenerateResourceConfigResponse{Diagnostics: diags}
 	}
+	// Computed-only attributes have no place in a configuration.
 	attrs["id"] = tftypes.NewValue(tftypes.String, nil)
+	attrs["keys_wo_revision"] = tftypes.NewValue(tftypes.Number, nil)
 	dv, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, attrs))
 	if err != nil {
 		diags.addError("Cannot generate etcd_prefix configuration", err.Error())
