@@ -9,15 +9,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "${root}"
 
-# The subset test-etcd34.sh runs (every resource and data source whose
-# tests run on a shared etcd), plus the list resources' import test and the
-# functions.
-base="$(sed -n "s/^subset='\(.*\))'$/\1/p" scripts/test-etcd34.sh)"
-if [ -z "${base}" ]; then
-  echo "test-terraform: cannot read the test subset from scripts/test-etcd34.sh" >&2
-  exit 1
-fi
-subset="${base}|ListResults_)|^TestFunction"
+# Every resource and data source whose tests run on a shared etcd (the
+# shared part of scripts/test-etcd.sh's subset), plus the list resources'
+# import test and the functions.
+subset='TestAcc(Key_|Prefix_|Lease_|KeyDataSource|KeysDataSource|ClusterStatusDataSource_single|User_|Role_|RolePermission_|Provider_environmentFallback|Examples_providerAndDemo|ListResults_)|^TestFunction'
 
 binaries=("$@")
 if [ ${#binaries[@]} -eq 0 ]; then

@@ -66,6 +66,7 @@ func TestAccGuide_adoptPrefixWithGeneratedConfig(t *testing.T) {
 // The secrets guide's example reads a secret ephemerally and writes it
 // with value_wo; the plan after apply is empty.
 func TestAccGuide_secrets(t *testing.T) {
+	requireCLI(t, featureWriteOnly, featureEphemeralResources)
 	e := ownEtcd(t)
 	e.put(t, "/app/secrets/db_password", "guide-secret")
 	w := newWorkdir(t, providerConfig(e.cfg)+readExample(t, filepath.Join(examplesDir(), "guides", "secrets", "main.tf")))

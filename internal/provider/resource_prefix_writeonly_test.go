@@ -17,6 +17,7 @@ import (
 // value changed and a key deleted behind Terraform's back show on the next
 // plan, naming the keys, and apply writes them back.
 func TestAccPrefix_keysWONeverStoredAndDriftReverted(t *testing.T) {
+	requireCLI(t, featureWriteOnly, featureEphemeralResources)
 	t.Parallel()
 	e := sharedEtcd(t)
 	const fromVar = "prefix-wo-var-secret-Hq7n"

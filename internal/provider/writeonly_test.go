@@ -17,6 +17,7 @@ import (
 // value changed behind Terraform's back shows on the next plan, naming the
 // key, and apply writes it back.
 func TestAccWriteOnly_keyNeverStoredAndDriftReverted(t *testing.T) {
+	requireCLI(t, featureWriteOnly, featureEphemeralResources)
 	t.Parallel()
 	e := sharedEtcd(t)
 	const sourceSecret = "ephemeral-source-secret-Qm8v"
