@@ -127,7 +127,7 @@ func freezeDuringApply(t *testing.T, w *workdir, e *testEtcd, freeze func(), che
 			events.Add(int64(len(resp.Events)))
 		}
 	}()
-	out, err, frozeAt := applyAndAct(t, w, func() bool { return events.Load() > 0 }, func(*exec.Cmd) { freeze() })
+	out, frozeAt, err := applyAndAct(t, w, func() bool { return events.Load() > 0 }, func(*exec.Cmd) { freeze() })
 	check(out, err)
 	return frozeAt
 }

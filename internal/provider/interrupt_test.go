@@ -158,7 +158,7 @@ resource "etcd_prefix" "test" {
 // but not all of the total keys, and returns tofu's output once it exits.
 func interruptApply(t *testing.T, w *workdir, e *testEtcd, total int, interrupt func(*exec.Cmd)) string {
 	t.Helper()
-	out, err, _ := applyAndAct(t, w, func() bool {
+	out, _, err := applyAndAct(t, w, func() bool {
 		n := keyCount(t, e)
 		if n >= int64(total) {
 			t.Fatal("the apply wrote every key before it could be interrupted")
@@ -174,7 +174,7 @@ func interruptApply(t *testing.T, w *workdir, e *testEtcd, total int, interrupt 
 // applyAndAct starts `tofu apply`, calls act once begun reports that the
 // apply is under way, and returns tofu's output and exit error once it
 // exits, with the time act was called.
-func applyAndAct(t *testing.T, w *workdir, begun func() bool, act func(*exec.Cmd)) (string, error, time.Time) {
+func applyAndAct(t *testing.T, w *workdir, begun func() bool, act func(*exec.Cmd)) (string, time.Time, error) {
 	t.Helper()
 	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "apply", "-auto-approve", "-input=false", "-no-color")
 	cmd.Dir, cmd.Env = w.dir, w.env
@@ -189,7 +189,7 @@ func applyAndAct(t *testing.T, w *workdir, begun func() bool, act func(*exec.Cmd
 	act(cmd)
 	actedAt := time.Now()
 	err := cmd.Wait()
-	return out.String(), err, actedAt
+	return out.String(), actedAt, err
 }
 
 // expectConvergence applies again and checks that etcd then holds want,
