@@ -3,7 +3,6 @@ package etcdtest
 import (
 	"bufio"
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -13,9 +12,9 @@ import (
 )
 
 // Daemon is a real etcd server binary run as a child process for one test:
-// Debian's etcd-server (3.4) at /usr/bin/etcd unless ETCD_BIN names
-// another. It listens on loopback ports and keeps its data in a temporary
-// directory.
+// the one DaemonBin names (Debian's etcd-server 3.4 unless
+// ETCD_TEST_SERVER_BIN names another). It listens on loopback ports and
+// keeps its data in a temporary directory.
 type Daemon struct {
 	// Endpoint is the client URL (http:// or https://).
 	Endpoint string
@@ -39,27 +38,12 @@ type DaemonOptions struct {
 	Args []string
 }
 
-// DaemonBinary returns the etcd binary to run, or "" when there is none.
-func DaemonBinary() string {
-	if bin := os.Getenv("ETCD_BIN"); bin != "" {
-		return bin
-	}
-	bin, err := exec.LookPath("etcd")
-	if err != nil {
-		return ""
-	}
-	return bin
-}
-
 // StartDaemon starts the etcd binary and waits until it serves clients; it
 // skips the test when there is no binary. certs, when not nil, is the PKI
 // to use (its directory must hold ca-key.pem, as GenerateCerts makes).
 func StartDaemon(t testing.TB, o DaemonOptions, certs *Certs) *Daemon {
 	t.Helper()
-	bin := DaemonBinary()
-	if bin == "" {
-		t.Skip("no etcd binary: install Debian's etcd-server or set ETCD_BIN")
-	}
+	bin := DaemonBin(t)
 	dir := t.TempDir()
 	if certs == nil {
 		var err error

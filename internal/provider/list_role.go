@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -43,7 +42,6 @@ func (l *roleList) List(ctx context.Context, req list.ListRequest, stream *list.
 			s.failAuth("Cannot list etcd roles", err)
 			return
 		}
-		sort.Strings(names)
 		for _, name := range names {
 			r := stringIdentityResult(ctx, req, "name", name)
 			if req.IncludeResource {

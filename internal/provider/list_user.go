@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"errors"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -47,7 +46,6 @@ func (l *userList) List(ctx context.Context, req list.ListRequest, stream *list.
 			s.failAuth("Cannot list etcd users", err)
 			return
 		}
-		sort.Strings(names)
 		for _, name := range names {
 			r := stringIdentityResult(ctx, req, "name", name)
 			if req.IncludeResource {

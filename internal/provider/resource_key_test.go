@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
@@ -259,6 +261,16 @@ resource "etcd_key" "test" {
   value = "mine"
 }
 `, key),
+			Check: func(*terraform.State) error { // judged by etcd: the key was not written again
+				after, err := e.client.Get(t.Context(), key)
+				if err != nil {
+					return err
+				}
+				if after.ModRevision != before.ModRevision || string(after.Value) != "mine" {
+					return fmt.Errorf("the key was written: mod revision %d -> %d, value %q", before.ModRevision, after.ModRevision, after.Value)
+				}
+				return nil
+			},
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("etcd_key.test", tfjsonpath.New("mod_revision"), knownvalue.Int64Exact(before.ModRevision)),
 			},

@@ -7,8 +7,9 @@
 // production etcd does.
 //
 // This module is a throwaway: it exists only to pin the server version and
-// is never imported. `make test-etcd35` / `make test-etcd36` build it into
-// .bin/.
+// is never imported. tools/etcd36/main.go is a link to this file: the same
+// source, built against the 3.6 module there. `make test-etcd35` /
+// `make test-etcd36` build them into .bin/.
 package main
 
 import (
