@@ -19,12 +19,14 @@ func Apply() (stop func()) {
 // quietUnlessAsked turns the plugin SDKs' and the provider's logging off when
 // Terraform was not asked for logs: without TF_LOG or TF_LOG_PROVIDER it
 // discards them anyway, and formatting them costs up to 40 % of the
-// provider's CPU (see BENCHMARKS.md).
+// provider's CPU (see BENCHMARKS.md). The subsystems are named one by one:
+// a subsystem without a level of its own builds every message (fields,
+// masking) before the root level discards it.
 func quietUnlessAsked() {
 	if os.Getenv("TF_LOG") != "" || os.Getenv("TF_LOG_PROVIDER") != "" {
 		return
 	}
-	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_PROVIDER"} {
+	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_PROVIDER", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_MUX"} {
 		if os.Getenv(name) == "" {
 			_ = os.Setenv(name, "off")
 		}
