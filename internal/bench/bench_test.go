@@ -15,7 +15,7 @@ func TestParseScenarios(t *testing.T) {
 	if err != nil || len(got) != 7 || !slices.Contains(got, Scenario{Kind: KeysJSON, N: 100000}) {
 		t.Fatalf("ParseScenarios(default) = %v, %v", got, err)
 	}
-	for _, bad := range []string{"keys", "keys=0", "keys=x", "map=10"} {
+	for _, bad := range []string{"keys", "keys=0", "keys=x", "map=10", "etcd_user=5"} {
 		if _, err := ParseScenarios(bad); err == nil {
 			t.Errorf("ParseScenarios(%q) accepted it", bad)
 		}
@@ -30,7 +30,7 @@ func TestParseScenarios(t *testing.T) {
 // provider's CPU profile, the report and the target checks.
 func TestBenchSmoke(t *testing.T) {
 	profiles := t.TempDir()
-	rep := smoke(t, "keys=1000,keys_json=1000,etcd_key=50,data=1000", Options{Floor: true, CPUProfileDir: profiles, Command: "TestBenchSmoke"})
+	rep := smoke(t, "keys=1000,keys_json=1000,etcd_key=50,etcd_lease=20,etcd_role_permission=20,data=1000", Options{Floor: true, CPUProfileDir: profiles, Command: "TestBenchSmoke"})
 	var md strings.Builder
 	rep.WriteMarkdown(&md)
 	t.Log("\n" + md.String())
@@ -48,7 +48,7 @@ func TestBenchSmoke(t *testing.T) {
 	if cpu, _ := filepath.Glob(filepath.Join(profiles, "keys-1000", "cpu-*.pprof")); len(cpu) == 0 {
 		t.Error("the provider wrote no CPU profile (TF_ETCD_CPUPROFILE)")
 	}
-	for _, want := range []string{"| `etcd_prefix.keys`, 1,000 keys | apply |", "| `data.etcd_keys`, 1,000 keys | no-op plan + data source |", "OpenTofu"} {
+	for _, want := range []string{"| `etcd_prefix.keys`, 1,000 keys | apply |", "| `data.etcd_keys`, 1,000 keys | no-op plan + data source |", "| 20 `etcd_role_permission` resources | update 1 % |", "| 20 `etcd_lease` resources | destroy |", "OpenTofu"} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("report lacks %q", want)
 		}
@@ -57,7 +57,7 @@ func TestBenchSmoke(t *testing.T) {
 
 // The configurations in native syntax work too (small, without the floor).
 func TestBenchSmokeHCL(t *testing.T) {
-	smoke(t, "keys=100,keys_json=100,etcd_key=5,data=100", Options{HCL: true})
+	smoke(t, "keys=100,keys_json=100,etcd_key=5,etcd_lease=3,etcd_role_permission=3,data=100", Options{HCL: true})
 }
 
 // smoke runs the scenarios in list once with opts and checks that every
@@ -76,8 +76,8 @@ func smoke(t *testing.T, list string, opts Options) *Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Rows) != 3*4+2 {
-		t.Fatalf("%d rows, want 14", len(rep.Rows))
+	if len(rep.Rows) != 5*4+2 {
+		t.Fatalf("%d rows, want 22", len(rep.Rows))
 	}
 	return rep
 }

@@ -14,10 +14,14 @@ type Kind string
 
 // The scenario kinds.
 const (
-	Keys     Kind = "keys"      // one etcd_prefix with a keys map
-	KeysJSON Kind = "keys_json" // one etcd_prefix with keys_json read from data.json
-	EtcdKey  Kind = "etcd_key"  // N etcd_key resources
-	Data     Kind = "data"      // data.etcd_keys over a prefix of N keys
+	Keys     Kind = "keys"       // one etcd_prefix with a keys map
+	KeysJSON Kind = "keys_json"  // one etcd_prefix with keys_json read from data.json
+	EtcdKey  Kind = "etcd_key"   // N etcd_key resources
+	Lease    Kind = "etcd_lease" // N etcd_lease resources
+	// RolePermission is one etcd_role and N etcd_role_permission resources
+	// on keys under the prefix.
+	RolePermission Kind = "etcd_role_permission"
+	Data           Kind = "data" // data.etcd_keys over a prefix of N keys
 )
 
 // Scenario is one configuration shape at one size.
@@ -39,8 +43,8 @@ func ParseScenarios(list string) ([]Scenario, error) {
 		switch k := Kind(kind); {
 		case !ok || err != nil || size < 1:
 			return nil, fmt.Errorf("scenario %q: want KIND=N with N ≥ 1, such as keys=10000", item)
-		case k != Keys && k != KeysJSON && k != EtcdKey && k != Data:
-			return nil, fmt.Errorf("scenario %q: the kind is one of keys, keys_json, etcd_key, data", item)
+		case !slices.Contains([]Kind{Keys, KeysJSON, EtcdKey, Lease, RolePermission, Data}, k):
+			return nil, fmt.Errorf("scenario %q: the kind is one of keys, keys_json, etcd_key, etcd_lease, etcd_role_permission, data", item)
 		default:
 			out = append(out, Scenario{Kind: k, N: size})
 		}
@@ -50,8 +54,8 @@ func ParseScenarios(list string) ([]Scenario, error) {
 
 func (s Scenario) String() string {
 	switch s.Kind {
-	case EtcdKey:
-		return fmt.Sprintf("%s `etcd_key` resources", thousands(s.N))
+	case EtcdKey, Lease, RolePermission:
+		return fmt.Sprintf("%s `%s` resources", thousands(s.N), s.Kind)
 	case Data:
 		return fmt.Sprintf("`data.etcd_keys`, %s keys", thousands(s.N))
 	}
@@ -157,6 +161,18 @@ func (s Scenario) files(prefix string, c configChange, hcl bool) (map[string][]b
 			rs[rel] = map[string]any{"key": prefix + rel, "value": v}
 		}
 		resources = map[string]any{"etcd_key": rs}
+	case Lease:
+		rs := make(map[string]any, len(keys))
+		for rel, v := range keys {
+			rs[rel] = map[string]any{"ttl": leaseTTL(v)}
+		}
+		resources = map[string]any{"etcd_lease": rs}
+	case RolePermission:
+		rs := make(map[string]any, len(keys))
+		for rel, v := range keys {
+			rs[rel] = map[string]any{"role": "${etcd_role.bench.name}", "key": prefix + rel, "permission": permission(v)}
+		}
+		resources = map[string]any{"etcd_role": map[string]any{"bench": map[string]any{"name": prefix}}, "etcd_role_permission": rs}
 	}
 	root := map[string]any{
 		"terraform": map[string]any{"required_providers": map[string]any{"etcd": map[string]any{"source": "terraform-etcd/etcd"}}},
@@ -188,11 +204,39 @@ func (s Scenario) renderHCL(prefix string, keys map[string]string, c configChang
 		for _, rel := range names {
 			fmt.Fprintf(&b, "resource \"etcd_key\" %q {\n  key   = %q\n  value = %q\n}\n", rel, prefix+rel, keys[rel])
 		}
+	case Lease:
+		for _, rel := range names {
+			fmt.Fprintf(&b, "resource \"etcd_lease\" %q {\n  ttl = %d\n}\n", rel, leaseTTL(keys[rel]))
+		}
+	case RolePermission:
+		fmt.Fprintf(&b, "resource \"etcd_role\" \"bench\" {\n  name = %q\n}\n", prefix)
+		for _, rel := range names {
+			fmt.Fprintf(&b, "resource \"etcd_role_permission\" %q {\n  role       = etcd_role.bench.name\n  key        = %q\n  permission = %q\n}\n",
+				rel, prefix+rel, permission(keys[rel]))
+		}
 	}
 	if c.withData {
 		fmt.Fprintf(&b, "data \"etcd_keys\" \"bench\" {\n  prefix = %q\n}\n", prefix)
 	}
 	return []byte(b.String())
+}
+
+// leaseTTL is a lease's TTL for one of values' values: a changed value
+// asks for a longer lease (a replacement).
+func leaseTTL(value string) int {
+	if strings.HasPrefix(value, "changed") {
+		return 7200
+	}
+	return 3600
+}
+
+// permission is a permission type for one of values' values: a changed
+// value grants readwrite instead of read.
+func permission(value string) string {
+	if strings.HasPrefix(value, "changed") {
+		return "READWRITE"
+	}
+	return "READ"
 }
 
 // thousands formats n with comma separators: 100000 → "100,000".
