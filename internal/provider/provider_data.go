@@ -8,7 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
-	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/prefix"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 // ProviderData is what a configured provider instance hands to its
@@ -79,11 +79,12 @@ func (l *lastConfigured) set(d *ProviderData) {
 	l.data = d
 }
 
-// prefixConn is the etcd_prefix server's seam to the configuration.
-func (l *lastConfigured) prefixConn() (prefix.Conn, error) {
+// conn is the etcd_prefix server's seam to the configuration (a
+// protocol.Connector).
+func (l *lastConfigured) conn() (protocol.Conn, error) {
 	l.mu.RLock()
 	d := l.data
 	l.mu.RUnlock()
 	c, err := d.Client()
-	return prefix.Conn{Client: c, MaxTxnOps: d.MaxTxnOps()}, err
+	return protocol.Conn{Client: c, MaxTxnOps: d.MaxTxnOps()}, err
 }

@@ -19,7 +19,7 @@ func NewServer(version string) func() (tfprotov6.ProviderServer, error) {
 		framework := &etcdProvider{version: version, configured: configured}
 		mux, err := tf6muxserver.NewMuxServer(context.Background(),
 			providerserver.NewProtocol6(framework),
-			func() tfprotov6.ProviderServer { return prefix.NewServer(configured.prefixConn) },
+			func() tfprotov6.ProviderServer { return prefix.NewServer(configured.conn) },
 		)
 		if err != nil {
 			return nil, err
