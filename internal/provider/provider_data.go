@@ -67,7 +67,7 @@ func providerDataFrom(data any, diags *diag.Diagnostics) *ProviderData {
 }
 
 // lastConfigured remembers the ProviderData of one provider server's last
-// Configure call, for the etcd_prefix server served beside it.
+// Configure call, for the etcd_prefix and etcd_key servers served beside it.
 type lastConfigured struct {
 	mu   sync.RWMutex
 	data *ProviderData
@@ -79,8 +79,8 @@ func (l *lastConfigured) set(d *ProviderData) {
 	l.data = d
 }
 
-// conn is the etcd_prefix server's seam to the configuration (a
-// protocol.Connector).
+// conn is the etcd_prefix and etcd_key servers' seam to the configuration
+// (a protocol.Connector).
 func (l *lastConfigured) conn() (protocol.Conn, error) {
 	l.mu.RLock()
 	d := l.data
