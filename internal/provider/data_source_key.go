@@ -123,7 +123,7 @@ func atRevision(rev types.Int64) string {
 
 func (m *keyDataModel) setFrom(kv *etcdclient.KeyValue) {
 	m.Exists = types.BoolValue(true)
-	m.Value, _ = valueAttrs(kv.Value, false)
+	m.Value = textAttr(kv.Value)
 	m.ValueBase64 = types.StringValue(base64.StdEncoding.EncodeToString(kv.Value))
 	m.CreateRevision = types.Int64Value(kv.CreateRevision)
 	m.ModRevision = types.Int64Value(kv.ModRevision)

@@ -153,7 +153,7 @@ func (d *keysDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 func kvObject(kv etcdclient.KeyValue, keysOnly bool) attr.Value {
 	value, valueBase64 := types.StringNull(), types.StringNull()
 	if !keysOnly {
-		value, _ = valueAttrs(kv.Value, false)
+		value = textAttr(kv.Value)
 		valueBase64 = types.StringValue(base64.StdEncoding.EncodeToString(kv.Value))
 	}
 	return types.ObjectValueMust(kvObjectType.AttrTypes, map[string]attr.Value{

@@ -7,16 +7,15 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 // addExistsError reports that Create found what it was to create already in
 // etcd, and how to import it instead.
 func addExistsError(diags *diag.Diagnostics, summary, what, typeName, id string) {
-	diags.AddError(summary, fmt.Sprintf("%s already exists in etcd, so it was left alone. To manage it with Terraform, import it with an import block "+
-		"(it works in OpenTofu and Terraform), naming this resource:\n%s", what, importBlock(typeName, id)))
+	diags.AddError(summary, protocol.ExistsDetail(what+" already exists in etcd", typeName, id))
 }
 
 // addAuthError reports a failed call of the etcd auth API, explaining what
@@ -30,27 +29,10 @@ func addAuthError(diags *diag.Diagnostics, summary string, err error) {
 	diags.AddError(summary, detail)
 }
 
-// addWriteError explains a failed write, pointing at lease_id when the lease
-// is gone.
-func addWriteError(diags *diag.Diagnostics, summary string, leaseID types.Int64, err error) {
-	if errors.Is(err, etcdclient.ErrLeaseNotFound) && !leaseID.IsNull() {
-		diags.AddAttributeError(path.Root("lease_id"), "Lease not found",
-			fmt.Sprintf("The lease %d (%x) does not exist: it expired or was revoked. Nothing was written. Use a live lease, such as etcd_lease.<name>.lease_id.",
-				leaseID.ValueInt64(), leaseID.ValueInt64()))
-		return
-	}
-	diags.AddError(summary, err.Error())
-}
-
 func addRoleNotFound(diags *diag.Diagnostics, role, user string) {
 	diags.AddAttributeError(path.Root("roles"), "Role not found",
 		fmt.Sprintf("The role %q cannot be granted to the user %q because it does not exist. "+
 			"Create it with an etcd_role and reference etcd_role.<name>.name in roles, so that Terraform creates the role first.", role, user))
-}
-
-// importBlock shows the import block that adopts id as a typeName resource.
-func importBlock(typeName, id string) string {
-	return fmt.Sprintf("  import {\n    to = %s.<name>\n    id = %q\n  }", typeName, id)
 }
 
 // refuseRootRemoval stops the deletion of the root user or the root role

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -10,10 +9,6 @@ import (
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 )
-
-// errStopListing ends an etcdclient.ForEach walk once Terraform wants no
-// more results (the list block's limit, or the stream was closed).
-var errStopListing = errors.New("listing stopped")
 
 // listStream is what every list resource's List has in common: the
 // request and a push that stops at the request's limit.

@@ -252,7 +252,7 @@ func configKnown(config tftypes.Value) bool {
 }
 
 func (p *etcdProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewKeyResource, NewLeaseResource, NewUserResource, NewRoleResource, NewRolePermissionResource, NewAuthResource}
+	return []func() resource.Resource{NewLeaseResource, NewUserResource, NewRoleResource, NewRolePermissionResource, NewAuthResource}
 }
 
 func (p *etcdProvider) Functions(_ context.Context) []func() function.Function {
@@ -263,10 +263,11 @@ func (p *etcdProvider) EphemeralResources(_ context.Context) []func() ephemeral.
 	return []func() ephemeral.EphemeralResource{NewLockEphemeral, NewKeyEphemeral, NewKeysEphemeral}
 }
 
-// ListResources are the framework's list resources; etcd_prefix's is
-// served beside etcd_prefix itself (package prefix).
+// ListResources are the framework's list resources; etcd_prefix's and
+// etcd_key's are served beside the resources themselves (packages prefix
+// and key).
 func (p *etcdProvider) ListResources(_ context.Context) []func() list.ListResource {
-	return []func() list.ListResource{NewKeyList, NewUserList, NewRoleList, NewRolePermissionList, NewLeaseList}
+	return []func() list.ListResource{NewUserList, NewRoleList, NewRolePermissionList, NewLeaseList}
 }
 
 func (p *etcdProvider) DataSources(_ context.Context) []func() datasource.DataSource {

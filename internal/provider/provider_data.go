@@ -8,7 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
-	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/prefix"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 // ProviderData is what a configured provider instance hands to its
@@ -67,7 +67,7 @@ func providerDataFrom(data any, diags *diag.Diagnostics) *ProviderData {
 }
 
 // lastConfigured remembers the ProviderData of one provider server's last
-// Configure call, for the etcd_prefix server served beside it.
+// Configure call, for the etcd_prefix and etcd_key servers served beside it.
 type lastConfigured struct {
 	mu   sync.RWMutex
 	data *ProviderData
@@ -79,11 +79,12 @@ func (l *lastConfigured) set(d *ProviderData) {
 	l.data = d
 }
 
-// prefixConn is the etcd_prefix server's seam to the configuration.
-func (l *lastConfigured) prefixConn() (prefix.Conn, error) {
+// conn is the etcd_prefix and etcd_key servers' seam to the configuration
+// (a protocol.Connector).
+func (l *lastConfigured) conn() (protocol.Conn, error) {
 	l.mu.RLock()
 	d := l.data
 	l.mu.RUnlock()
 	c, err := d.Client()
-	return prefix.Conn{Client: c, MaxTxnOps: d.MaxTxnOps()}, err
+	return protocol.Conn{Client: c, MaxTxnOps: d.MaxTxnOps()}, err
 }

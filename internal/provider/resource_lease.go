@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 var (
@@ -165,7 +166,7 @@ func (r *leaseResource) Update(ctx context.Context, req resource.UpdateRequest, 
 func (r *leaseResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m leaseModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || keptOnDestroy(ctx, m.DeleteOnDestroy, "etcd_lease", m.ID.ValueString()) {
+	if resp.Diagnostics.HasError() || protocol.KeptOnDestroy(ctx, m.DeleteOnDestroy.ValueBoolPointer(), "etcd_lease", m.ID.ValueString()) {
 		return
 	}
 	client := r.data.clientOrDiag(&resp.Diagnostics)

@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 var (
@@ -153,7 +154,7 @@ func (r *userResource) ValidateConfig(ctx context.Context, req resource.Validate
 	}
 	if len(set) > 1 {
 		resp.Diagnostics.AddAttributeError(path.Root("password"), "Conflicting password settings",
-			fmt.Sprintf("%s are set; set at most one of password, password_wo and no_password = true.", joinAnd(set)))
+			fmt.Sprintf("%s are set; set at most one of password, password_wo and no_password = true.", protocol.JoinAnd(set)))
 	}
 }
 

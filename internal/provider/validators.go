@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -97,21 +96,4 @@ func checkPEM(data []byte, kind pemKind) error {
 		return fmt.Errorf("the certificate cannot be parsed: %w", err)
 	}
 	return nil
-}
-
-// base64Validator accepts standard base64.
-type base64Validator struct{}
-
-func (base64Validator) Description(context.Context) string { return "must be standard base64" }
-
-func (v base64Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (base64Validator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := base64.StdEncoding.DecodeString(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base64",
-			fmt.Sprintf("The value is not standard base64 (%v). Use base64encode(...) or filebase64(...), or set value for text.", err))
-	}
 }

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/base64"
 	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -9,13 +8,13 @@ import (
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 )
 
-// valueAttrs renders an etcd value for the value / value_base64 pair: value
-// holds it when it is UTF-8 text and text is wanted; value_base64 otherwise.
-func valueAttrs(raw []byte, wantBase64 bool) (value, valueBase64 types.String) {
-	if wantBase64 || !utf8.Valid(raw) {
-		return types.StringNull(), types.StringValue(base64.StdEncoding.EncodeToString(raw))
+// textAttr renders an etcd value for a value attribute: the text when it
+// is UTF-8, null otherwise (value_base64 then holds it).
+func textAttr(raw []byte) types.String {
+	if !utf8.Valid(raw) {
+		return types.StringNull()
 	}
-	return types.StringValue(string(raw)), types.StringNull()
+	return types.StringValue(string(raw))
 }
 
 // leaseAttr is a lease ID as the lease_id attribute holds it: null for none.

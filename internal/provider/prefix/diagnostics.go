@@ -8,48 +8,32 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
-// diagnostics collects protocol diagnostics.
+// diagnostics collects protocol diagnostics (protocol.Diagnostics, with
+// this package's method names).
 type diagnostics []*tfprotov6.Diagnostic
 
-func (d *diagnostics) addError(summary, detail string) {
-	d.add(tfprotov6.DiagnosticSeverityError, nil, summary, detail)
-}
+func (d *diagnostics) shared() *protocol.Diagnostics { return (*protocol.Diagnostics)(d) }
 
-func (d *diagnostics) addWarning(summary, detail string) {
-	d.add(tfprotov6.DiagnosticSeverityWarning, nil, summary, detail)
-}
+func (d *diagnostics) addError(summary, detail string) { d.shared().AddError(summary, detail) }
+
+func (d *diagnostics) addWarning(summary, detail string) { d.shared().AddWarning(summary, detail) }
 
 func (d *diagnostics) addAttrError(at *tftypes.AttributePath, summary, detail string) {
-	d.add(tfprotov6.DiagnosticSeverityError, at, summary, detail)
+	d.shared().AddAttrError(at, summary, detail)
 }
 
 func (d *diagnostics) addAttrWarning(at *tftypes.AttributePath, summary, detail string) {
-	d.add(tfprotov6.DiagnosticSeverityWarning, at, summary, detail)
+	d.shared().AddAttrWarning(at, summary, detail)
 }
 
 func (d *diagnostics) add(severity tfprotov6.DiagnosticSeverity, at *tftypes.AttributePath, summary, detail string) {
-	*d = append(*d, &tfprotov6.Diagnostic{Severity: severity, Summary: summary, Detail: detail, Attribute: at})
+	d.shared().Add(severity, at, summary, detail)
 }
 
-func (d diagnostics) hasError() bool {
-	for _, x := range d {
-		if x.Severity == tfprotov6.DiagnosticSeverityError {
-			return true
-		}
-	}
-	return false
-}
-
-// unsupported is the answer to a call the mux never routes here.
-func unsupported(what string) []*tfprotov6.Diagnostic {
-	return []*tfprotov6.Diagnostic{{
-		Severity: tfprotov6.DiagnosticSeverityError,
-		Summary:  "Not supported",
-		Detail:   "The etcd_prefix server does not support " + what + ". This is a bug in the provider; please report it.",
-	}}
-}
+func (d diagnostics) hasError() bool { return protocol.Diagnostics(d).HasError() }
 
 // compareFailedDetail explains a guard that failed, as etcd_key does: which
 // keys, at which revisions, and what to run. writeErrorDetail then says

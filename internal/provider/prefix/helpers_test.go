@@ -10,6 +10,7 @@ import (
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdtest"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol/prototest"
 )
 
 func TestMain(m *testing.M) { etcdtest.Main(m) }
@@ -218,35 +219,13 @@ func manyKeys(n int) map[string]string {
 	return m
 }
 
-func expectNoErrors(t *testing.T, diags []*tfprotov6.Diagnostic) {
-	t.Helper()
-	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			t.Fatalf("unexpected error: %s: %s", d.Summary, d.Detail)
-		}
-	}
-}
-
 // expectError checks for exactly one error diagnostic containing each of
 // the given texts, and returns its detail.
 func expectError(t *testing.T, diags []*tfprotov6.Diagnostic, texts ...string) string {
 	t.Helper()
-	var errs []*tfprotov6.Diagnostic
-	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			errs = append(errs, d)
-		}
-	}
-	if len(errs) != 1 {
-		t.Fatalf("want one error diagnostic, got %d: %+v", len(errs), errs)
-	}
-	msg := errs[0].Summary + ": " + errs[0].Detail
-	for _, text := range texts {
-		if !strings.Contains(msg, text) {
-			t.Errorf("error %q does not say %q", msg, text)
-		}
-	}
-	return msg
+	return prototest.Text(prototest.ExpectError(t, diags, texts...))
 }
+
+var expectNoErrors = prototest.ExpectNoErrors
 
 func ptr[T any](v T) *T { return &v }

@@ -3,16 +3,12 @@ package prefix
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 // keptOnDestroy reports whether delete_on_destroy = false asks destroy to
 // leave etcd untouched (Terraform then only forgets the resource), and logs
 // that it does.
 func keptOnDestroy(ctx context.Context, prior *state) bool {
-	if prior.DeleteOnDestroy == nil || *prior.DeleteOnDestroy {
-		return false
-	}
-	tflog.Info(ctx, "delete_on_destroy is false: leaving the keys in etcd and forgetting etcd_prefix", map[string]any{"prefix": prior.Prefix})
-	return true
+	return protocol.KeptOnDestroy(ctx, prior.DeleteOnDestroy, TypeName, prior.Prefix)
 }

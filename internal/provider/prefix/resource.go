@@ -98,40 +98,6 @@ func (d *diagnostics) checkSizes(prefix string, keys map[string]string, at *tfty
 	}
 }
 
-func upgradeState(req *tfprotov6.UpgradeResourceStateRequest) *tfprotov6.UpgradeResourceStateResponse {
-	var diags diagnostics
-	if req.Version != 0 {
-		diags.addError("Unknown etcd_prefix state version", fmt.Sprintf("State version %d is newer than this provider knows; upgrade the provider.", req.Version))
-		return &tfprotov6.UpgradeResourceStateResponse{Diagnostics: diags}
-	}
-	dv, err := upgradeJSON(req.RawState, objectType)
-	if err != nil {
-		diags.addError("Cannot read etcd_prefix state", err.Error())
-	}
-	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: dv, Diagnostics: diags}
-}
-
-func upgradeIdentity(req *tfprotov6.UpgradeResourceIdentityRequest) *tfprotov6.UpgradeResourceIdentityResponse {
-	var diags diagnostics
-	dv, err := upgradeJSON(req.RawIdentity, identityType)
-	if err != nil {
-		diags.addError("Cannot read etcd_prefix identity", err.Error())
-		return &tfprotov6.UpgradeResourceIdentityResponse{Diagnostics: diags}
-	}
-	return &tfprotov6.UpgradeResourceIdentityResponse{UpgradedIdentity: &tfprotov6.ResourceIdentityData{IdentityData: dv}}
-}
-
-// upgradeJSON decodes stored JSON of typ, ignoring attributes that are no
-// longer in the schema.
-func upgradeJSON(raw *tfprotov6.RawState, typ tftypes.Type) (*tfprotov6.DynamicValue, error) {
-	v, err := raw.UnmarshalWithOpts(typ, tfprotov6.UnmarshalOpts{ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true}})
-	if err != nil {
-		return nil, err
-	}
-	dv, err := tfprotov6.NewDynamicValue(typ, v)
-	return &dv, err
-}
-
 func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *tfprotov6.ReadResourceResponse {
 	var diags diagnostics
 	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState}

@@ -3,6 +3,8 @@ package prefix
 import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 // TypeName is the resource type this package serves.
@@ -22,7 +24,6 @@ var (
 		"keys_wo_version":   tftypes.Number,
 		"keys_wo_revision":  tftypes.Number,
 	}}
-	identityType  = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"prefix": tftypes.String}}
 	prefixPath    = tftypes.NewAttributePath().WithAttributeName("prefix")
 	keysPath      = tftypes.NewAttributePath().WithAttributeName("keys")
 	keysJSONPath  = tftypes.NewAttributePath().WithAttributeName("keys_json")
@@ -77,11 +78,5 @@ func resourceSchema() *tfprotov6.Schema {
 	}
 }
 
-func identitySchema() *tfprotov6.ResourceIdentitySchema {
-	return &tfprotov6.ResourceIdentitySchema{
-		Version: 0,
-		IdentityAttributes: []*tfprotov6.ResourceIdentitySchemaAttribute{
-			{Name: "prefix", Type: tftypes.String, RequiredForImport: true, Description: "The key prefix."},
-		},
-	}
-}
+// identity is etcd_prefix's identity: its prefix.
+var identity = protocol.NewStringIdentity(TypeName, "prefix", "The key prefix.")

@@ -156,57 +156,6 @@ func nullState() *tfprotov6.DynamicValue {
 	return &dv
 }
 
-func encodeIdentity(prefix string, diags *diagnostics) *tfprotov6.ResourceIdentityData {
-	dv, err := tfprotov6.NewDynamicValue(identityType, tftypes.NewValue(identityType, map[string]tftypes.Value{
-		"prefix": tftypes.NewValue(tftypes.String, prefix),
-	}))
-	if err != nil {
-		diags.addError("Cannot encode etcd_prefix identity", err.Error())
-		return nil
-	}
-	return &tfprotov6.ResourceIdentityData{IdentityData: &dv}
-}
-
-func decodeIdentity(id *tfprotov6.ResourceIdentityData, diags *diagnostics) string {
-	v, err := id.IdentityData.Unmarshal(identityType)
-	if err != nil {
-		diags.addError("Invalid etcd_prefix identity", err.Error())
-		return ""
-	}
-	var attrs map[string]tftypes.Value
-	if err := v.As(&attrs); err != nil {
-		diags.addError("Invalid etcd_prefix identity", err.Error())
-		return ""
-	}
-	s, _ := knownString(attrs["prefix"])
-	return s
-}
-
-// objectAttrs decodes an etcd_prefix object; nil when it is null.
-func objectAttrs(dv *tfprotov6.DynamicValue) (map[string]tftypes.Value, error) {
-	if dv == nil {
-		return nil, nil
-	}
-	v, err := dv.Unmarshal(objectType)
-	if err != nil || v.IsNull() {
-		return nil, err
-	}
-	var attrs map[string]tftypes.Value
-	return attrs, v.As(&attrs)
-}
-
-// knownString returns a string value and whether it is known and not null.
-func knownString(v tftypes.Value) (string, bool) {
-	if !v.IsKnown() || v.IsNull() {
-		return "", false
-	}
-	var s string
-	if err := v.As(&s); err != nil {
-		return "", false
-	}
-	return s, true
-}
-
 // stringMap decodes a map of strings; unknown elements are empty, and a null
 // map is an empty one.
 func stringMap(v tftypes.Value) (map[string]string, error) {
