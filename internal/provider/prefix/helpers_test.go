@@ -250,3 +250,10 @@ func expectError(t *testing.T, diags []*tfprotov6.Diagnostic, texts ...string) s
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func (f *fixture) del(rel string) {
+	f.t.Helper()
+	if _, err := f.client.Raw().Delete(f.t.Context(), f.prefix+rel); err != nil {
+		f.t.Fatal(err)
+	}
+}

@@ -10,9 +10,15 @@ import (
 // leave etcd untouched (Terraform then only forgets the resource), and logs
 // that it does.
 func keptOnDestroy(ctx context.Context, prior *state) bool {
-	if prior.DeleteOnDestroy == nil || *prior.DeleteOnDestroy {
+	if deletesOnDestroy(prior) {
 		return false
 	}
 	tflog.Info(ctx, "delete_on_destroy is false: leaving the keys in etcd and forgetting etcd_prefix", map[string]any{"prefix": prior.Prefix})
 	return true
+}
+
+// deletesOnDestroy reports whether destroy deletes prior's keys
+// (delete_on_destroy unset or true).
+func deletesOnDestroy(prior *state) bool {
+	return prior.DeleteOnDestroy == nil || *prior.DeleteOnDestroy
 }

@@ -1,0 +1,103 @@
+package prefix
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
+)
+
+// This file holds the refresh of an exclusive prefix that reads no key when
+// nothing changed.
+//
+// exact, in private state, records that at revision Rev etcd held under the
+// prefix exactly the state whose digest is Digest: Keys keys, with the
+// state's values, and nothing else. It is recorded only where that is
+// proven:
+//   - by a refresh or an import that read every key under the prefix at
+//     one revision (etcdclient.ForEach reads all pages at the first page's
+//     revision), at that revision;
+//   - by a create or update whose base was exact at a revision A (the
+//     create's own full read, or the exact of the prior state), and whose
+//     transactions committed at A+1, A+2, … in turn
+//     (CommitChunksOwnedAfter's sole): each write transaction moves etcd's
+//     revision on by one, so nobody else wrote anything in between, and etcd
+//     holds the base with the ops applied, which is the planned state, at the
+//     last commit's revision. The range guards alone would not prove it:
+//     they cover only the span of each chunk's keys.
+//
+// The refresh then asks etcd, in one read at revision H (ChangedSince), for
+// the number of keys under the prefix and whether any of them was put after
+// Rev. When none was and the count is still Keys, etcd holds exactly the
+// state at H too: a key that exists at H with a mod revision m <= Rev was
+// last put at m and not deleted since (a delete and a new put would give it
+// a mod revision > Rev), so it existed at Rev with the same value, and is in
+// the state with that value. The keys at H are thus a subset of the state's,
+// with its values; having as many, they are all of them. Every drift shows:
+// a value changed, a key added, or a key deleted and put again (even with
+// the same value) gives a mod revision > Rev; a key deleted, or expired with
+// its lease, lowers the count. Compaction does not matter (only current
+// keys are read). Revisions of one etcd cluster only grow; a cluster
+// restored from a snapshot without --bump-revision could hold older values
+// at lower revisions, so the shortcut also requires H >= Rev.
+//
+// The digest ties the record to the state it was made for, so a state
+// changed behind the provider's back (state push, an older provider's
+// apply) is read in full. Write-only and non-exclusive states never take the
+// shortcut: they are read as before.
+type exact struct {
+	Rev    int64  `json:"rev"`
+	Keys   int64  `json:"keys"`
+	Digest string `json:"digest"`
+}
+
+// exactAt returns the record that etcd held exactly st at revision rev; nil
+// when st cannot take the shortcut, or rev is unknown.
+func exactAt(st *state, rev int64) *exact {
+	if !st.Exclusive || st.WriteOnly || rev <= 0 {
+		return nil
+	}
+	if err := st.loadKeys(); err != nil {
+		return nil
+	}
+	return &exact{Rev: rev, Keys: int64(len(st.Keys)), Digest: st.digest()}
+}
+
+// of returns the revision at which etcd held exactly st; 0 when unknown.
+func (e *exact) of(st *state) int64 {
+	if e == nil || !st.Exclusive || st.WriteOnly || e.Digest != st.digest() {
+		return 0
+	}
+	return e.Rev
+}
+
+// digest identifies what st says etcd holds: the prefix and the keys, by
+// the keys_json text as it is (no parse) or by the decoded map.
+func (s *state) digest() string {
+	h := sha256.New()
+	h.Write([]byte(s.Prefix))
+	switch {
+	case s.JSON:
+		h.Write([]byte{0, 'j'})
+		h.Write([]byte(s.KeysJSON))
+	default: // keys, keys_base64: the decoded values
+		h.Write([]byte{0, 'k'})
+		h.Write(canonicalKeys(s.Keys))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// stillExact reports whether etcd still holds exactly st, which it held
+// at e.Rev, and the revision it checked at, reading no key (see above).
+func stillExact(ctx context.Context, conn Conn, st *state, e *exact) (bool, int64, error) {
+	since := e.of(st)
+	if since == 0 {
+		return false, 0, nil
+	}
+	count, written, rev, err := conn.Client.ChangedSince(ctx, etcdclient.PrefixRange(st.Prefix), since)
+	if err != nil {
+		return false, 0, err
+	}
+	return !written && count == e.Keys && rev >= since, rev, nil
+}
