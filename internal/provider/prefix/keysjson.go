@@ -16,38 +16,49 @@ import (
 // against each other.
 //
 // Keys and values without escapes are substrings of s: no copy.
-func scanKeysJSON(s string) (m map[string]string, ok bool) {
-	i := skipSpace(s, 0)
-	if i == len(s) || s[i] != '{' {
+func scanKeysJSON(s string) (map[string]string, bool) {
+	m := make(map[string]string, strings.Count(s, `":`))
+	if !eachKeysJSON(s, func(key, value string) { m[key] = value }) { // a repeated key: the last one wins, as in encoding/json
 		return nil, false
 	}
-	m = make(map[string]string, strings.Count(s, `":`))
+	return m, true
+}
+
+// eachKeysJSON is scanKeysJSON that hands each member to fn, in the order
+// of the text, instead of building a map; fn may already have been called
+// when it returns false.
+func eachKeysJSON(s string, fn func(key, value string)) bool {
+	i := skipSpace(s, 0)
+	if i == len(s) || s[i] != '{' {
+		return false
+	}
 	i = skipSpace(s, i+1)
 	if i < len(s) && s[i] == '}' {
-		return m, endOfObject(s, i+1)
+		return endOfObject(s, i+1)
 	}
 	for {
 		var key, value string
+		var ok bool
 		if key, i, ok = scanString(s, i); !ok {
-			return nil, false
+			return false
 		}
 		if i = skipSpace(s, i); i == len(s) || s[i] != ':' {
-			return nil, false
+			return false
 		}
 		if value, i, ok = scanString(s, skipSpace(s, i+1)); !ok {
-			return nil, false // also null, a number, an object...: encoding/json decides
+			return false // also null, a number, an object...: encoding/json decides
 		}
-		m[key] = value // a repeated key: the last one wins, as in encoding/json
+		fn(key, value)
 		if i = skipSpace(s, i); i == len(s) {
-			return nil, false
+			return false
 		}
 		switch s[i] {
 		case ',':
 			i = skipSpace(s, i+1)
 		case '}':
-			return m, endOfObject(s, i+1)
+			return endOfObject(s, i+1)
 		default:
-			return nil, false
+			return false
 		}
 	}
 }

@@ -82,3 +82,26 @@ func BenchmarkParseKeysJSON100k(b *testing.B) {
 		})
 	}
 }
+
+// validate reads keys_json without building the map when every key surely
+// fits, and still names a value too large for etcd or invalid JSON.
+func TestValidateKeysJSON(t *testing.T) {
+	f := &fixture{t: t, prefix: "/v/"}
+	big := strings.Repeat("x", 1<<21)
+	for _, c := range []struct {
+		keysJSON, want string
+	}{
+		{`{"a":"1","b":"2"}`, ""},
+		{`{"a":"` + big + `"}`, "Value too large"},
+		{`{"a":"` + big + `","a":"small"}`, ""}, // the last value wins, as parseKeysJSON reads it
+		{`{"a":1}`, `"a" is a number`},
+	} {
+		var got []string
+		for _, d := range validate(f.value(config{keysJSON: c.keysJSON})) {
+			got = append(got, d.Summary+": "+d.Detail)
+		}
+		if msg := strings.Join(got, "\n"); (c.want == "") != (msg == "") || !strings.Contains(msg, c.want) {
+			t.Errorf("validate(%.40s) = %q, want %q", c.keysJSON, msg, c.want)
+		}
+	}
+}

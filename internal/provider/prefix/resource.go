@@ -61,7 +61,7 @@ func validate(config *tfprotov6.DynamicValue) diagnostics {
 			diags.checkSizes(prefix, m, nil) // no source lines: they may hold a literal secret
 		}
 	}
-	if s, ok := knownString(jsonText); ok {
+	if s, ok := knownString(jsonText); ok && !fitsKeysJSON(prefix, s) {
 		if m, err := parseKeysJSON(s); err != nil {
 			diags.addAttrError(keysJSONPath, "Invalid keys_json", err.Error())
 		} else {
@@ -93,10 +93,27 @@ func validate(config *tfprotov6.DynamicValue) diagnostics {
 
 func (d *diagnostics) checkSizes(prefix string, keys map[string]string, at *tftypes.AttributePath) {
 	for rel, v := range keys {
-		if err := etcdclient.CheckPutSize(prefix+rel, len(v)); err != nil {
-			d.addAttrError(at, "Value too large", err.Error()+".")
+		if !surelyFits(prefix, rel, v) {
+			if err := etcdclient.CheckPutSize(prefix+rel, len(v)); err != nil {
+				d.addAttrError(at, "Value too large", err.Error()+".")
+			}
 		}
 	}
+}
+
+// surelyFits reports whether a put of prefix+rel with value v is so far
+// below etcd's request limit that CheckPutSize need not be asked (nor the
+// key built).
+func surelyFits(prefix, rel, v string) bool {
+	return len(prefix)+len(rel)+len(v) <= etcdclient.MaxRequestBytes/2
+}
+
+// fitsKeysJSON reports whether s is a keys_json parseKeysJSON accepts, with
+// every key surely fitting (then validate has nothing to say), without
+// building the map; false sends validate to parseKeysJSON and checkSizes.
+func fitsKeysJSON(prefix, s string) bool {
+	fits := true
+	return eachKeysJSON(s, func(rel, v string) { fits = fits && surelyFits(prefix, rel, v) }) && fits
 }
 
 func upgradeState(req *tfprotov6.UpgradeResourceStateRequest) *tfprotov6.UpgradeResourceStateResponse {
