@@ -64,9 +64,10 @@ func exactAt(st *state, rev int64) *exact {
 	return &exact{Rev: rev, Keys: int64(len(st.Keys)), Digest: st.digest()}
 }
 
-// of returns the revision at which etcd held exactly st; 0 when unknown.
+// of returns the revision at which etcd held exactly st; 0 when unknown,
+// or when st is not as this provider writes it (then read and written anew).
 func (e *exact) of(st *state) int64 {
-	if e == nil || !st.Exclusive || st.WriteOnly || e.Digest != st.digest() {
+	if e == nil || !st.Encoded || !st.Exclusive || st.WriteOnly || e.Digest != st.digest() {
 		return 0
 	}
 	return e.Rev

@@ -136,9 +136,17 @@ func TestExactRefresh_onlyForItsState(t *testing.T) {
 	if !f.stillExact(rs) {
 		t.Fatal("want exact after the create")
 	}
-	other := resourceState{state: f.value(config{keysJSON: `{"a":"1","b":"3"}`}), private: rs.private}
+	var diags diagnostics
+	other := resourceState{state: (&state{Prefix: f.prefix, Exclusive: true, JSON: true, KeysJSON: `{"a":"1","b":"3"}`}).encode(&diags), private: rs.private}
 	if f.stillExact(other) {
 		t.Fatal("a state changed behind the provider must be read in full")
+	}
+	unset := resourceState{state: f.value(config{keysJSON: `{"a":"1","b":"2"}`}), private: rs.private} // id and exclusive null
+	if f.stillExact(unset) {
+		t.Fatal("a state not as the provider writes it must be read in full")
+	}
+	if next, _ := f.read(unset); next.state == unset.state || !f.decoded(next).Encoded {
+		t.Fatal("a state not as the provider writes it must be written anew")
 	}
 	next, diags := f.read(other)
 	expectNoErrors(t, diags)

@@ -198,7 +198,7 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 		wo.check(got, revs)
 	}
 	now := st.withKeys(got)
-	if st.WriteOnly || !maps.Equal(st.Keys, got) {
+	if !st.Encoded || st.WriteOnly || !maps.Equal(st.Keys, got) {
 		resp.NewState = now.encode(&diags)
 	} // else etcd holds the state exactly: no need to encode it again
 	priv.ModRevision = rev

@@ -27,6 +27,9 @@ type state struct {
 	WOVersion tftypes.Value
 	// WORevision is keys_wo_revision: nil when null or unknown.
 	WORevision *int64
+	// Encoded: the decoded object is what encode writes for it (id is the
+	// prefix, exclusive is set), so it may be returned as it is.
+	Encoded bool
 }
 
 // private is the resource's private state: the revision the lost-update
@@ -105,6 +108,8 @@ func decodeStateLazy(dv *tfprotov6.DynamicValue) (*state, error) {
 		if err := b.As(&st.Exclusive); err != nil {
 			return nil, err
 		}
+		id, _ := knownString(attrs["id"])
+		st.Encoded = id == st.Prefix && attrs["keys_wo"].IsNull() && attrs["keys_wo_revision"].IsKnown()
 	}
 	if b := attrs["delete_on_destroy"]; b.IsKnown() && !b.IsNull() {
 		var keep bool
