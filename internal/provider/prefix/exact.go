@@ -3,7 +3,9 @@ package prefix
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
+	"io"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 )
@@ -74,19 +76,44 @@ func (e *exact) of(st *state) int64 {
 }
 
 // digest identifies what st says etcd holds: the prefix and the keys, by
-// the keys_json text as it is (no parse) or by the decoded map.
+// the keys_json text as it is (no parse) or by the decoded map. It guards
+// against a state changed by accident, not by an adversary (who could edit
+// the state at will anyway).
 func (s *state) digest() string {
 	h := sha256.New()
-	h.Write([]byte(s.Prefix))
-	switch {
-	case s.JSON:
-		h.Write([]byte{0, 'j'})
-		h.Write([]byte(s.KeysJSON))
-	default: // keys, keys_base64: the decoded values
-		h.Write([]byte{0, 'k'})
-		h.Write(canonicalKeys(s.Keys))
+	_, _ = io.WriteString(h, s.Prefix)
+	if s.JSON {
+		_, _ = io.WriteString(h, "\x00json\x00")
+		_, _ = io.WriteString(h, s.KeysJSON)
+	} else { // keys, keys_base64: the decoded map, in no order (no sort)
+		var sum, xor uint64
+		for rel, v := range s.Keys {
+			e := entryHash(rel, v)
+			sum, xor = sum+e, xor^(e*0x9e3779b97f4a7c15)
+		}
+		_, _ = io.WriteString(h, "\x00keys\x00")
+		h.Write(binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(nil, sum), xor))
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// entryHash is FNV-1a of a key's length, the key and the value.
+func entryHash(rel, v string) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	for n := len(rel); ; n >>= 8 {
+		h = (h ^ uint64(n&0xff)) * prime
+		if n < 0x100 {
+			break
+		}
+	}
+	for i := 0; i < len(rel); i++ {
+		h = (h ^ uint64(rel[i])) * prime
+	}
+	for i := 0; i < len(v); i++ {
+		h = (h ^ uint64(v[i])) * prime
+	}
+	return h
 }
 
 // stillExact reports whether etcd still holds exactly st, which it held

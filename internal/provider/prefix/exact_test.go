@@ -1,6 +1,7 @@
 package prefix
 
 import (
+	"fmt"
 	"maps"
 	"testing"
 
@@ -189,5 +190,24 @@ func TestDestroyExclusive_needsNoKeys(t *testing.T) {
 	}
 	if held := f.held(); len(held) != 0 {
 		t.Fatalf("etcd still holds %v", held)
+	}
+}
+
+// The digest of a map does not depend on its order, and tells values,
+// keys and the split between them apart.
+func TestDigest(t *testing.T) {
+	d := func(keys map[string]string) string { return (&state{Prefix: "/p/", Keys: keys}).digest() }
+	if d(map[string]string{"a": "1", "b": "2"}) != d(map[string]string{"b": "2", "a": "1"}) {
+		t.Error("order must not matter")
+	}
+	seen := map[string]string{}
+	for _, keys := range []map[string]string{{}, {"a": "1"}, {"a": "2"}, {"b": "1"}, {"a1": ""}, {"a": "", "1": ""}, {"a": "1", "b": "1"}, {"a": "1", "b": "2"}} {
+		if prev, dup := seen[d(keys)]; dup {
+			t.Errorf("%v and %s share a digest", keys, prev)
+		}
+		seen[d(keys)] = fmt.Sprint(keys)
+	}
+	if (&state{Prefix: "/p/", JSON: true, KeysJSON: "{}"}).digest() == d(map[string]string{}) {
+		t.Error("keys_json and keys must differ")
 	}
 }
