@@ -40,9 +40,11 @@ import (
 // a value changed, a key added, or a key deleted and put again (even with
 // the same value) gives a mod revision > Rev; a key deleted, or expired with
 // its lease, lowers the count. Compaction does not matter (only current
-// keys are read). Revisions of one etcd cluster only grow; a cluster
-// restored from a snapshot without --bump-revision could hold older values
-// at lower revisions, so the shortcut also requires H >= Rev.
+// keys are read). The argument assumes, as the mod-revision guards of
+// updates do, that revisions of one etcd cluster only grow: a cluster
+// restored from an older snapshot without --bump-revision breaks that; the
+// shortcut requires H >= Rev, which catches such a restore until as many
+// writes have been made since.
 //
 // The digest ties the record to the state it was made for, so a state
 // changed behind the provider's back (state push, an older provider's
