@@ -455,4 +455,7 @@ func TestChangedSince(t *testing.T) {
 	again := mustPut(t, c, prefix+"a", "1")
 	check(rev, 2, true) // recreated with the same value
 	check(again, 2, false)
+	if now, err := c.CurrentRevision(t.Context(), prefix); err != nil || now < again {
+		t.Fatalf("CurrentRevision = %d, %v; want at least %d", now, err, again)
+	}
 }

@@ -28,7 +28,11 @@ import (
 //     last commit's revision. The range guards alone would not prove it:
 //     they cover only the span of each chunk's keys.
 //
-// The refresh then asks etcd, in one read at revision H (ChangedSince), for
+// The refresh first asks etcd for its current revision H (one index
+// lookup). When H is still Rev, nobody wrote anything since: every write
+// moves the revision on, so etcd holds exactly the state.
+//
+// Otherwise it asks etcd, in one read at revision H (ChangedSince), for
 // the number of keys under the prefix and whether any of them was put after
 // Rev. When none was and the count is still Keys, etcd holds exactly the
 // state at H too: a key that exists at H with a mod revision m <= Rev was
@@ -131,6 +135,15 @@ func stillExact(ctx context.Context, conn Conn, st *state, e *exact) (bool, int6
 	since := e.of(st)
 	if since == 0 {
 		return false, 0, nil
+	}
+	now, err := conn.Client.CurrentRevision(ctx, st.Prefix)
+	switch {
+	case err != nil:
+		return false, 0, err
+	case now == since: // nobody wrote anything since
+		return true, now, nil
+	case now < since: // revisions went back (a restore): read in full
+		return false, now, nil
 	}
 	count, written, rev, err := conn.Client.ChangedSince(ctx, etcdclient.PrefixRange(st.Prefix), since)
 	if err != nil {

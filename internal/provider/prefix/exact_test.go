@@ -71,6 +71,17 @@ func TestExactRefresh_everyDriftShows(t *testing.T) {
 	}
 	rs = next
 
+	// A write outside the prefix moves etcd's revision on: the refresh then
+	// asks etcd whether anything under the prefix changed, still reading no
+	// key, and finds nothing.
+	if _, err := f.client.Raw().Put(t.Context(), "/elsewhere", "x"); err != nil {
+		t.Fatal(err)
+	}
+	if !f.stillExact(rs) {
+		t.Fatal("a write outside the prefix must not make the refresh read the keys")
+	}
+	rs = f.refreshed(rs)
+
 	// An update applied right after the refresh stays exact.
 	want["k0001"] = "updated"
 	rs = f.mustApply(rs, &config{keysJSON: canonicalKeysJSON(want)})
