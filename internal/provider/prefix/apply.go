@@ -20,6 +20,9 @@ type applied struct {
 	state   *tfprotov6.DynamicValue // otherwise its new state
 	rev     int64                   // the guard revision to record; 0 keeps the planned one
 	writes  int                     // how many writes were committed
+	// exact: etcd holds exactly the new state, at this revision (see
+	// exact.go); 0 when that is not known.
+	exactAt int64
 	// wo is what to remember of keys_wo once it was written in full.
 	wo *writeOnly
 }
@@ -36,14 +39,22 @@ type change struct {
 	// there written after revision since.
 	owned bool
 	since int64
+	// after, when > 0: etcd held exactly base at that revision, so that
+	// commits right after it make the new state exact (see exact.go).
+	after int64
 }
 
 func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) *tfprotov6.ApplyResourceChangeResponse {
 	var diags diagnostics
 	resp := &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Private: req.PlannedPrivate}
 	defer func() { resp.Diagnostics = diags }()
-	prior, err1 := decodeState(req.PriorState)
+	prior, err1 := decodeStateLazy(req.PriorState)
 	planned, err2 := decodeState(req.PlannedState)
+	if prior != nil && (planned != nil || (!prior.Exclusive && deletesOnDestroy(prior))) {
+		// The destroy of an exclusive prefix (one DeletePrefix), or of one
+		// that keeps its keys, needs no keys.
+		err1 = errors.Join(err1, prior.loadKeys())
+	}
 	if err := errors.Join(err1, err2); err != nil {
 		diags.addError("Cannot apply etcd_prefix", err.Error())
 		return resp
@@ -90,6 +101,10 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 	case out.wo != nil:
 		next.WriteOnly = out.wo
 	}
+	next.Exact = nil
+	if out.exactAt > 0 && planned != nil && !diags.hasError() {
+		next.Exact = exactAt(planned, out.exactAt)
+	}
 	resp.Private = next.encode()
 	return resp
 }
@@ -101,7 +116,7 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 // so that Terraform does not taint the resource (a replace would delete
 // every key first); the next apply adopts what was written and writes the rest.
 func create(ctx context.Context, conn Conn, planned *state, plannedDV *tfprotov6.DynamicValue, diags *diagnostics) applied {
-	existing, existingRev, err := readKeys(ctx, conn, planned)
+	existing, existingRev, readAt, err := readKeys(ctx, conn, planned)
 	if err != nil {
 		diags.addError("Cannot create etcd_prefix", err.Error())
 		return applied{deleted: true}
@@ -118,6 +133,7 @@ func create(ctx context.Context, conn Conn, planned *state, plannedDV *tfprotov6
 		recordsNone: true,
 		owned:       planned.Exclusive,
 		since:       existingRev, // every key there was read; any newer one is someone else's
+		after:       readAt,
 	}
 	tflog.Debug(ctx, "creating etcd_prefix", map[string]any{"prefix": planned.Prefix, "adopted": len(existing), "puts": len(c.ops)})
 	out := commit(ctx, conn, planned, c, plannedDV, diags)
@@ -204,6 +220,7 @@ func update(ctx context.Context, conn Conn, prior, planned *state, guard private
 		// before the guard existed) keeps the per-key guards.
 		owned: prior.Exclusive && planned.Exclusive && (guard.ModRevision > 0 || len(prior.Keys) == 0),
 		since: guard.ModRevision,
+		after: guard.Exact.of(prior),
 	}
 	tflog.Debug(ctx, "updating etcd_prefix", map[string]any{"prefix": planned.Prefix, "writes": len(c.ops)})
 	out := commit(ctx, conn, planned, c, plannedDV, diags)
@@ -224,7 +241,8 @@ func readWriteOnlyBase(ctx context.Context, conn Conn, prior *state, guard priva
 	if guard.WriteOnly != nil {
 		st.Keys = namesOnly(guard.WriteOnly.Names)
 	}
-	return readKeys(ctx, conn, &st)
+	keys, rev, _, err := readKeys(ctx, conn, &st)
+	return keys, rev, err
 }
 
 func destroy(ctx context.Context, conn Conn, prior *state, guard private, diags *diagnostics) applied {
@@ -264,9 +282,10 @@ func destroy(ctx context.Context, conn Conn, prior *state, guard private, diags 
 func commit(ctx context.Context, conn Conn, target *state, c change, done *tfprotov6.DynamicValue, diags *diagnostics) applied {
 	var n int
 	var rev int64
+	var sole bool
 	var err error
 	if c.owned {
-		n, rev, err = conn.Client.CommitChunksOwned(ctx, c.ops, conn.MaxTxnOps, etcdclient.MaxTxnBytes, c.since)
+		n, rev, sole, err = conn.Client.CommitChunksOwnedAfter(ctx, c.ops, conn.MaxTxnOps, etcdclient.MaxTxnBytes, c.since, c.after)
 	} else {
 		n, rev, err = conn.Client.CommitChunks(ctx, c.ops, conn.MaxTxnOps, etcdclient.MaxTxnBytes)
 	}
@@ -274,7 +293,11 @@ func commit(ctx context.Context, conn Conn, target *state, c change, done *tfpro
 		rev = 0
 	}
 	if err == nil {
-		return applied{state: done, rev: rev, writes: n}
+		out := applied{state: done, rev: rev, writes: n}
+		if sole {
+			out.exactAt = max(rev, c.after) // c.after when nothing was written
+		}
+		return out
 	}
 	detail := err.Error()
 	if errors.Is(err, etcdclient.ErrCompareFailed) {

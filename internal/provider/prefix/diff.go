@@ -55,8 +55,18 @@ func applyOps(prefix string, have map[string]string, ops []etcdclient.Op) map[st
 }
 
 // parseKeysJSON reads a keys_json value: a JSON object of relative key to
-// string value.
+// string value. A fast reader takes the usual input; whatever it is not
+// sure of, errors included, is read by decodeKeysJSON.
 func parseKeysJSON(s string) (map[string]string, error) {
+	if m, ok := scanKeysJSON(s); ok {
+		return m, nil
+	}
+	return decodeKeysJSON(s)
+}
+
+// decodeKeysJSON is parseKeysJSON with encoding/json only: the reference
+// for what keys_json accepts, and the source of its error messages.
+func decodeKeysJSON(s string) (map[string]string, error) {
 	var m map[string]string
 	dec := json.NewDecoder(strings.NewReader(s))
 	if err := dec.Decode(&m); err != nil {

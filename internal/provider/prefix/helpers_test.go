@@ -229,3 +229,10 @@ func expectError(t *testing.T, diags []*tfprotov6.Diagnostic, texts ...string) s
 var expectNoErrors = prototest.ExpectNoErrors
 
 func ptr[T any](v T) *T { return &v }
+
+func (f *fixture) del(rel string) {
+	f.t.Helper()
+	if _, err := f.client.Raw().Delete(f.t.Context(), f.prefix+rel); err != nil {
+		f.t.Fatal(err)
+	}
+}

@@ -3,6 +3,7 @@ package prefix
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"unicode/utf8"
 
@@ -60,7 +61,7 @@ func validate(config *tfprotov6.DynamicValue) diagnostics {
 			diags.checkSizes(prefix, m, nil) // no source lines: they may hold a literal secret
 		}
 	}
-	if s, ok := knownString(jsonText); ok {
+	if s, ok := knownString(jsonText); ok && !fitsKeysJSON(prefix, s) {
 		if m, err := parseKeysJSON(s); err != nil {
 			diags.addAttrError(keysJSONPath, "Invalid keys_json", err.Error())
 		} else {
@@ -92,17 +93,34 @@ func validate(config *tfprotov6.DynamicValue) diagnostics {
 
 func (d *diagnostics) checkSizes(prefix string, keys map[string]string, at *tftypes.AttributePath) {
 	for rel, v := range keys {
-		if err := etcdclient.CheckPutSize(prefix+rel, len(v)); err != nil {
-			d.addAttrError(at, "Value too large", err.Error()+".")
+		if !surelyFits(prefix, rel, v) {
+			if err := etcdclient.CheckPutSize(prefix+rel, len(v)); err != nil {
+				d.addAttrError(at, "Value too large", err.Error()+".")
+			}
 		}
 	}
+}
+
+// surelyFits reports whether a put of prefix+rel with value v is so far
+// below etcd's request limit that CheckPutSize need not be asked (nor the
+// key built).
+func surelyFits(prefix, rel, v string) bool {
+	return len(prefix)+len(rel)+len(v) <= etcdclient.MaxRequestBytes/2
+}
+
+// fitsKeysJSON reports whether s is a keys_json parseKeysJSON accepts, with
+// every key surely fitting (then validate has nothing to say), without
+// building the map; false sends validate to parseKeysJSON and checkSizes.
+func fitsKeysJSON(prefix, s string) bool {
+	fits := true
+	return eachKeysJSON(s, func(rel, v string) { fits = fits && surelyFits(prefix, rel, v) }) && fits
 }
 
 func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *tfprotov6.ReadResourceResponse {
 	var diags diagnostics
 	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState}
 	defer func() { resp.Diagnostics = diags }()
-	st, err := decodeState(req.CurrentState)
+	st, err := decodeStateLazy(req.CurrentState)
 	if err != nil {
 		diags.addError("Cannot read etcd_prefix state", err.Error())
 		return resp
@@ -112,12 +130,27 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 		return resp
 	}
 	priv := decodePrivate(req.Private)
+	same, at, err := stillExact(ctx, conn, st, priv.Exact)
+	if err != nil {
+		diags.addError("Cannot read etcd_prefix", err.Error())
+		return resp
+	}
+	resp.NewIdentity = encodeIdentity(st.Prefix, &diags)
+	if same { // nothing under the prefix changed: the state stands as it is
+		priv.Exact.Rev = at
+		resp.Private = priv.encode()
+		return resp
+	}
+	if err := st.loadKeys(); err != nil {
+		diags.addError("Cannot read etcd_prefix state", err.Error())
+		return resp
+	}
 	var revs map[string]int64
 	if st.WriteOnly && priv.WriteOnly != nil {
 		st.Keys = namesOnly(priv.WriteOnly.Names)
 		revs = map[string]int64{}
 	}
-	got, rev, err := readKeysRevs(ctx, conn, st, revs)
+	got, rev, readAt, err := readKeysRevs(ctx, conn, st, revs)
 	if err == nil && st.textAttr() != "" {
 		err = binaryValuesError(st.Prefix, got, st.textAttr())
 	}
@@ -130,23 +163,27 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 		// of what Terraform wrote (slow on purpose, so only when needed).
 		wo.check(got, revs)
 	}
-	resp.NewState = st.withKeys(got).encode(&diags)
+	now := st.withKeys(got)
+	if !st.Encoded || st.WriteOnly || !maps.Equal(st.Keys, got) {
+		resp.NewState = now.encode(&diags)
+	} // else etcd holds the state exactly: no need to encode it again
 	priv.ModRevision = rev
+	priv.Exact = exactAt(now, readAt)
 	resp.Private = priv.encode()
-	resp.NewIdentity = encodeIdentity(st.Prefix, &diags)
 	return resp
 }
 
 // readKeys returns what etcd holds of the resource: every key under the
 // prefix when exclusive, else the keys the state lists, with the highest
-// mod revision among them.
-func readKeys(ctx context.Context, conn Conn, st *state) (map[string]string, int64, error) {
+// mod revision among them, and the revision an exclusive prefix was read
+// at (0 for the other).
+func readKeys(ctx context.Context, conn Conn, st *state) (map[string]string, int64, int64, error) {
 	return readKeysRevs(ctx, conn, st, nil)
 }
 
 // readKeysRevs is readKeys that also records each key's mod revision in
 // revs, unless revs is nil.
-func readKeysRevs(ctx context.Context, conn Conn, st *state, revs map[string]int64) (map[string]string, int64, error) {
+func readKeysRevs(ctx context.Context, conn Conn, st *state, revs map[string]int64) (map[string]string, int64, int64, error) {
 	got := map[string]string{}
 	var maxRev int64
 	add := func(kv etcdclient.KeyValue) error {
@@ -162,8 +199,8 @@ func readKeysRevs(ctx context.Context, conn Conn, st *state, revs map[string]int
 		return nil
 	}
 	if st.Exclusive {
-		_, err := conn.Client.ForEach(ctx, etcdclient.PrefixRange(st.Prefix), add)
-		return got, maxRev, err
+		readAt, err := conn.Client.ForEach(ctx, etcdclient.PrefixRange(st.Prefix), add)
+		return got, maxRev, readAt, err
 	}
 	names := make([]string, 0, len(st.Keys))
 	for rel := range st.Keys {
@@ -171,14 +208,14 @@ func readKeysRevs(ctx context.Context, conn Conn, st *state, revs map[string]int
 	}
 	kvs, err := conn.Client.GetMany(ctx, names, conn.MaxTxnOps)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	for _, kv := range kvs {
 		if err := add(kv); err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 	}
-	return got, maxRev, nil
+	return got, maxRev, 0, nil
 }
 
 func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
@@ -248,17 +285,18 @@ func (s *server) importState(ctx context.Context, req *tfprotov6.ImportResourceS
 		return resp
 	}
 	st := &state{Prefix: prefix, Exclusive: true}
-	got, rev, err := readKeys(ctx, conn, st)
+	got, rev, readAt, err := readKeys(ctx, conn, st)
 	if err != nil {
 		diags.addError("Cannot import etcd_prefix", err.Error())
 		return resp
 	}
 	// Text when every value is text; keys_base64 as soon as one is not.
 	st.Base64 = binaryValuesError(prefix, got, "keys") != nil
+	st = st.withKeys(got)
 	resp.ImportedResources = []*tfprotov6.ImportedResource{{
 		TypeName: TypeName,
-		State:    st.withKeys(got).encode(&diags),
-		Private:  private{ModRevision: rev}.encode(),
+		State:    st.encode(&diags),
+		Private:  private{ModRevision: rev, Exact: exactAt(st, readAt)}.encode(),
 		Identity: encodeIdentity(prefix, &diags),
 	}}
 	return resp

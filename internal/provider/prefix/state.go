@@ -27,6 +27,9 @@ type state struct {
 	WOVersion tftypes.Value
 	// WORevision is keys_wo_revision: nil when null or unknown.
 	WORevision *int64
+	// Encoded: the decoded object is what encode writes for it (id is the
+	// prefix, exclusive is set), so it may be returned as it is.
+	Encoded bool
 }
 
 // private is the resource's private state: the revision the lost-update
@@ -34,6 +37,9 @@ type state struct {
 type private struct {
 	ModRevision int64      `json:"mod_revision"`
 	WriteOnly   *writeOnly `json:"keys_wo,omitempty"`
+	// Exact: etcd held exactly this state at a known revision, which lets
+	// the next refresh skip reading the keys (see exact.go).
+	Exact *exact `json:"exact,omitempty"`
 }
 
 func decodePrivate(b []byte) private {
@@ -60,6 +66,27 @@ func (s state) withKeys(keys map[string]string) *state {
 
 // decodeState decodes an etcd_prefix object; nil when it is null.
 func decodeState(dv *tfprotov6.DynamicValue) (*state, error) {
+	st, err := decodeStateLazy(dv)
+	if err != nil || st == nil {
+		return st, err
+	}
+	return st, st.loadKeys()
+}
+
+// loadKeys parses the keys_json text into Keys, unless done already.
+func (s *state) loadKeys() error {
+	if !s.JSON || s.Keys != nil {
+		return nil
+	}
+	var err error
+	s.Keys, err = parseKeysJSON(s.KeysJSON)
+	return err
+}
+
+// decodeStateLazy is decodeState that leaves keys_json unparsed (Keys nil)
+// until loadKeys: a refresh that finds nothing changed, and the destroy of
+// an exclusive prefix, never need it.
+func decodeStateLazy(dv *tfprotov6.DynamicValue) (*state, error) {
 	attrs, err := objectAttrs(dv)
 	if err != nil || attrs == nil {
 		return nil, err
@@ -81,6 +108,8 @@ func decodeState(dv *tfprotov6.DynamicValue) (*state, error) {
 		if err := b.As(&st.Exclusive); err != nil {
 			return nil, err
 		}
+		id, _ := knownString(attrs["id"])
+		st.Encoded = id == st.Prefix && attrs["keys_wo"].IsNull() && attrs["keys_wo_revision"].IsKnown()
 	}
 	if b := attrs["delete_on_destroy"]; b.IsKnown() && !b.IsNull() {
 		var keep bool
@@ -106,8 +135,7 @@ func decodeState(dv *tfprotov6.DynamicValue) (*state, error) {
 	if j := attrs["keys_json"]; !j.IsNull() {
 		st.JSON = true
 		st.KeysJSON, _ = knownString(j)
-		st.Keys, err = parseKeysJSON(st.KeysJSON)
-		return st, err
+		return st, nil
 	}
 	st.Keys, err = stringMap(attrs["keys"])
 	return st, err
