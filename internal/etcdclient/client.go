@@ -78,6 +78,8 @@ type Client struct {
 	tls       *tls.Config
 	// answered: at least one endpoint answered New's probe.
 	answered bool
+	// clusterID is the ID of the cluster that answered the last request.
+	clusterID *atomic.Uint64
 }
 
 func serverNameOpts(tlsCfg *tls.Config) []grpc.DialOption {
@@ -153,10 +155,10 @@ func newClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, closed: new(atomic.Bool), hung: &hungEndpoints{}, problems: problems, endpoints: endpoints, tls: tlsCfg, answered: answered}
+	c := &Client{cfg: cfg, closed: new(atomic.Bool), hung: &hungEndpoints{}, problems: problems, endpoints: endpoints, tls: tlsCfg, answered: answered, clusterID: new(atomic.Uint64)}
 	// The first interceptor is the outermost: a call on a closed client
 	// stops here, before clientv3's retries.
-	dialOpts := append([]grpc.DialOption{grpc.WithChainUnaryInterceptor(c.refuseWhenClosed, c.retryReads, keepConnectionError, c.authenticateWithoutToken)}, serverNameOpts(tlsCfg)...)
+	dialOpts := append([]grpc.DialOption{grpc.WithChainUnaryInterceptor(c.refuseWhenClosed, c.rememberCluster, c.retryReads, keepConnectionError, c.authenticateWithoutToken)}, serverNameOpts(tlsCfg)...)
 	raw, err := clientv3.New(clientv3.Config{
 		Endpoints:            endpoints,
 		DialTimeout:          cfg.DialTimeout,
@@ -183,6 +185,21 @@ func (c *Client) refuseWhenClosed(ctx context.Context, method string, req, reply
 	}
 	return invoker(ctx, method, req, reply, cc, opts...)
 }
+
+// rememberCluster records the cluster ID of every answer's header.
+func (c *Client) rememberCluster(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	err := invoker(ctx, method, req, reply, cc, opts...)
+	if r, ok := reply.(interface{ GetHeader() *pb.ResponseHeader }); ok && err == nil && r.GetHeader() != nil {
+		c.clusterID.Store(r.GetHeader().GetClusterId())
+	}
+	return err
+}
+
+// ClusterID returns the ID of the etcd cluster that answered the client's
+// last request; 0 before the first answer. Two clusters bootstrapped with
+// the same member names, peer URLs and cluster token share an ID, so it
+// tells most clusters apart, not all.
+func (c *Client) ClusterID() uint64 { return c.clusterID.Load() }
 
 // checkOpen returns an error wrapping ErrClosed once the client is closed,
 // for calls that do not start with a unary gRPC call.

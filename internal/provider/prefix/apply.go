@@ -23,6 +23,7 @@ type applied struct {
 	// exact: etcd holds exactly the new state, at this revision (see
 	// exact.go); 0 when that is not known.
 	exactAt int64
+	cluster uint64 // the ID of the cluster that holds it
 	// wo is what to remember of keys_wo once it was written in full.
 	wo *writeOnly
 }
@@ -42,6 +43,8 @@ type change struct {
 	// after, when > 0: etcd held exactly base at that revision, so that
 	// commits right after it make the new state exact (see exact.go).
 	after int64
+	// cluster is the ID of the cluster that held base at after.
+	cluster uint64
 }
 
 func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) *tfprotov6.ApplyResourceChangeResponse {
@@ -103,7 +106,7 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 	}
 	next.Exact = nil
 	if out.exactAt > 0 && planned != nil && !diags.hasError() {
-		next.Exact = exactAt(planned, out.exactAt)
+		next.Exact = exactAt(planned, out.exactAt, out.cluster)
 	}
 	resp.Private = next.encode()
 	return resp
@@ -134,6 +137,7 @@ func create(ctx context.Context, conn Conn, planned *state, plannedDV *tfprotov6
 		owned:       planned.Exclusive,
 		since:       existingRev, // every key there was read; any newer one is someone else's
 		after:       readAt,
+		cluster:     conn.Client.ClusterID(),
 	}
 	tflog.Debug(ctx, "creating etcd_prefix", map[string]any{"prefix": planned.Prefix, "adopted": len(existing), "puts": len(c.ops)})
 	out := commit(ctx, conn, planned, c, plannedDV, diags)
@@ -218,9 +222,10 @@ func update(ctx context.Context, conn Conn, prior, planned *state, guard private
 		// The refresh read every key under an exclusive prefix and recorded
 		// the newest revision among them; a state without it (written
 		// before the guard existed) keeps the per-key guards.
-		owned: prior.Exclusive && planned.Exclusive && (guard.ModRevision > 0 || len(prior.Keys) == 0),
-		since: guard.ModRevision,
-		after: guard.Exact.of(prior),
+		owned:   prior.Exclusive && planned.Exclusive && (guard.ModRevision > 0 || len(prior.Keys) == 0),
+		since:   guard.ModRevision,
+		after:   guard.Exact.of(prior),
+		cluster: guard.Exact.cluster(),
 	}
 	tflog.Debug(ctx, "updating etcd_prefix", map[string]any{"prefix": planned.Prefix, "writes": len(c.ops)})
 	out := commit(ctx, conn, planned, c, plannedDV, diags)
@@ -294,8 +299,9 @@ func commit(ctx context.Context, conn Conn, target *state, c change, done *tfpro
 	}
 	if err == nil {
 		out := applied{state: done, rev: rev, writes: n}
-		if sole {
+		if sole && c.cluster != 0 && conn.Client.ClusterID() == c.cluster {
 			out.exactAt = max(rev, c.after) // c.after when nothing was written
+			out.cluster = c.cluster
 		}
 		return out
 	}

@@ -48,6 +48,9 @@ import (
 // restored from an older snapshot without --bump-revision breaks that; the
 // shortcut requires H >= Rev, which catches such a restore until as many
 // writes have been made since.
+// Revisions of another cluster say nothing about this one, so the record
+// names the cluster (its ID) and holds only while the same cluster answers:
+// a provider pointed at another environment reads in full.
 //
 // The digest ties the record to the state it was made for, so a state
 // changed behind the provider's back (state push, an older provider's
@@ -57,18 +60,21 @@ type exact struct {
 	Rev    int64  `json:"rev"`
 	Keys   int64  `json:"keys"`
 	Digest string `json:"digest"`
+	// Cluster is the ID of the cluster that held it: revisions of another
+	// cluster (the provider pointed elsewhere) say nothing about this one.
+	Cluster uint64 `json:"cluster"`
 }
 
 // exactAt returns the record that etcd held exactly st at revision rev; nil
 // when st cannot take the shortcut, or rev is unknown.
-func exactAt(st *state, rev int64) *exact {
-	if !st.Exclusive || st.WriteOnly || rev <= 0 {
+func exactAt(st *state, rev int64, cluster uint64) *exact {
+	if !st.Exclusive || st.WriteOnly || rev <= 0 || cluster == 0 {
 		return nil
 	}
 	if err := st.loadKeys(); err != nil {
 		return nil
 	}
-	return &exact{Rev: rev, Keys: int64(len(st.Keys)), Digest: st.digest()}
+	return &exact{Rev: rev, Keys: int64(len(st.Keys)), Digest: st.digest(), Cluster: cluster}
 }
 
 // of returns the revision at which etcd held exactly st; 0 when unknown,
@@ -129,6 +135,14 @@ func entryHash(rel, v string) uint64 {
 	return h
 }
 
+// cluster is the ID of the cluster the record is about; 0 without one.
+func (e *exact) cluster() uint64 {
+	if e == nil {
+		return 0
+	}
+	return e.Cluster
+}
+
 // stillExact reports whether etcd still holds exactly st, which it held
 // at e.Rev, and the revision it checked at, reading no key (see above).
 func stillExact(ctx context.Context, conn Conn, st *state, e *exact) (bool, int64, error) {
@@ -140,6 +154,8 @@ func stillExact(ctx context.Context, conn Conn, st *state, e *exact) (bool, int6
 	switch {
 	case err != nil:
 		return false, 0, err
+	case conn.Client.ClusterID() != e.Cluster: // another cluster answered
+		return false, now, nil
 	case now == since: // nobody wrote anything since
 		return true, now, nil
 	case now < since: // revisions went back (a restore): read in full

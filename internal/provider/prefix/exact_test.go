@@ -169,7 +169,7 @@ func TestExactRefresh_onlyForItsState(t *testing.T) {
 		"not exclusive": {Prefix: f.prefix, Exclusive: false, Keys: map[string]string{}},
 		"write-only":    {Prefix: f.prefix, Exclusive: true, WriteOnly: true, Keys: map[string]string{}},
 	} {
-		if e := exactAt(st, 10); e != nil {
+		if e := exactAt(st, 10, 1); e != nil {
 			t.Errorf("%s: exact = %+v", name, e)
 		}
 	}
@@ -220,5 +220,40 @@ func TestDigest(t *testing.T) {
 	}
 	if (&state{Prefix: "/p/", JSON: true, KeysJSON: "{}"}).digest() == d(map[string]string{}) {
 		t.Error("keys_json and keys must differ")
+	}
+}
+
+// A provider pointed at another cluster that holds the same key names,
+// written long ago with other values, must read them: that cluster's
+// revisions say nothing about the one the state was exact on.
+func TestExactRefresh_otherCluster(t *testing.T) {
+	f := newOwnFixture(t, 128)
+	other := newOwnFixture(t, 128)
+	for i := range 20 { // the record's revision lies beyond the other cluster's key puts
+		if _, err := f.client.Raw().Put(t.Context(), fmt.Sprintf("/filler/%d", i), "x"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := manyKeys(5)
+	rs := f.mustApply(resourceState{}, &config{keysJSON: canonicalKeysJSON(want)})
+	e := f.exactOf(rs)
+	if e == nil {
+		t.Fatal("want exact after the create")
+	}
+	for rel := range want {
+		other.put(rel, "other cluster's value")
+	}
+	for rev := int64(0); rev < e.Rev; {
+		resp, err := other.client.Raw().Put(t.Context(), "/filler", "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rev = resp.Header.Revision
+	}
+	if f.client.ClusterID() == other.client.ClusterID() || other.client.ClusterID() == 0 {
+		t.Fatalf("the two test clusters share the ID %x", f.client.ClusterID())
+	}
+	if other.stillExact(rs) {
+		t.Fatal("a record of another cluster must not spare the read")
 	}
 }

@@ -168,7 +168,7 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 		resp.NewState = now.encode(&diags)
 	} // else etcd holds the state exactly: no need to encode it again
 	priv.ModRevision = rev
-	priv.Exact = exactAt(now, readAt)
+	priv.Exact = exactAt(now, readAt, conn.Client.ClusterID())
 	resp.Private = priv.encode()
 	return resp
 }
@@ -296,7 +296,7 @@ func (s *server) importState(ctx context.Context, req *tfprotov6.ImportResourceS
 	resp.ImportedResources = []*tfprotov6.ImportedResource{{
 		TypeName: TypeName,
 		State:    st.encode(&diags),
-		Private:  private{ModRevision: rev, Exact: exactAt(st, readAt)}.encode(),
+		Private:  private{ModRevision: rev, Exact: exactAt(st, readAt, conn.Client.ClusterID())}.encode(),
 		Identity: encodeIdentity(prefix, &diags),
 	}}
 	return resp
