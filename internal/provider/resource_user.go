@@ -152,8 +152,8 @@ func (r *userResource) ValidateConfig(ctx context.Context, req resource.Validate
 	if m.NoPassword.ValueBool() {
 		set = append(set, "no_password = true")
 	}
-	if len(set) > 1 {
-		resp.Diagnostics.AddAttributeError(path.Root("password"), "Conflicting password settings",
+	if len(set) > 1 { // on the resource: Terraform would print the line of a literal password
+		resp.Diagnostics.AddError("Conflicting password settings",
 			fmt.Sprintf("%s are set; set at most one of password, password_wo and no_password = true.", protocol.JoinAnd(set)))
 	}
 }

@@ -23,6 +23,7 @@ func TestAccWriteOnly_keyNeverStoredAndDriftReverted(t *testing.T) {
 	const sourceSecret = "ephemeral-source-secret-Qm8v"
 	const directSecret = "write-only-direct-secret-Lw4z"
 	const tampered = "tampered-by-hand-Xr2c"
+	const literalSecret = "literal-in-config-Pz7k" // Terraform prints configuration lines a diagnostic points to
 	e.put(t, e.prefix+"source", sourceSecret)
 	hcl := providerConfig(e.cfg) + fmt.Sprintf(`
 variable "secret" {
@@ -56,7 +57,13 @@ resource "etcd_key" "direct" {
   value_wo         = var.secret
   value_wo_version = 1
 }
-`, e.prefix+"source", e.prefix+"copied", e.prefix+"direct", e.prefix)
+
+resource "etcd_key" "literal" {
+  key              = "${%[4]q}literal"
+  value_wo         = %[5]q
+  value_wo_version = 1
+}
+`, e.prefix+"source", e.prefix+"copied", e.prefix+"direct", e.prefix, literalSecret)
 	w := pluginWorkdir(t, hcl)
 	w.env = append(w.env, "TF_VAR_secret="+directSecret)
 	var outputs bytes.Buffer
@@ -86,6 +93,14 @@ resource "etcd_key" "direct" {
 	}
 	if out, err := w.run("plan", "-detailed-exitcode", "-input=false", "-no-color"); err != nil {
 		t.Fatalf("the plan after reverting drift is not empty: %v\n%s", err, out)
+	}
+
+	// The warning points at the resource, not at the value_wo line, which
+	// Terraform would print with the secret written on it.
+	e.put(t, e.prefix+"literal", tampered)
+	plan, err = w.run("plan", "-detailed-exitcode", "-input=false", "-no-color")
+	if err == nil || !strings.Contains(plan, e.prefix+"literal") || strings.Contains(plan, literalSecret) {
+		t.Fatalf("the drift warning of a literal value_wo must name the key and not show the configuration line holding it:\n%s", plan)
 	}
 
 	logs := readFile(t, filepath.Join(w.dir, "tofu.log"))

@@ -44,7 +44,7 @@ func validate(req *tfprotov6.ValidateResourceConfigRequest) protocol.Diagnostics
 	// Write-only values need Terraform 1.11 or later: an older one would
 	// store value_wo in the state.
 	if caps := req.ClientCapabilities; (caps == nil || !caps.WriteOnlyAttributesAllowed) && !wo.IsNull() {
-		diags.AddAttrError(valueWOPath, "WriteOnly Attribute Not Allowed",
+		diags.AddAttrError(pathOf("value_wo"), "WriteOnly Attribute Not Allowed",
 			"The resource contains a non-null value for WriteOnly attribute value_wo. Write-only attributes are only supported in Terraform 1.11 and later.")
 	}
 
@@ -60,7 +60,7 @@ func validate(req *tfprotov6.ValidateResourceConfigRequest) protocol.Diagnostics
 	}
 	switch {
 	case len(set) > 1:
-		config.AddAttrError(tftypes.NewAttributePath().WithAttributeName(set[1]), "Conflicting attributes",
+		config.AddAttrError(pathOf(set[1]), "Conflicting attributes",
 			fmt.Sprintf("%s are set: set exactly one of value (text, may be empty), value_base64 (binary data in base64) and value_wo (a secret kept out of the state).", protocol.JoinAnd(set)))
 	case len(set) == 0:
 		config.AddAttrError(tftypes.NewAttributePath().WithAttributeName("value"), "Missing value",
@@ -78,7 +78,7 @@ func validate(req *tfprotov6.ValidateResourceConfigRequest) protocol.Diagnostics
 			raw, _ = protocol.KnownString(wo)
 		}
 		if err := etcdclient.CheckPutSize(key, len(raw)); err != nil {
-			config.AddAttrError(tftypes.NewAttributePath().WithAttributeName(set[0]), "Value too large", err.Error()+".")
+			config.AddAttrError(pathOf(set[0]), "Value too large", err.Error()+".")
 		}
 	}
 	return append(diags, config...)
@@ -185,11 +185,11 @@ func plansWrite(planned, prior, config map[string]tftypes.Value, private []byte,
 	key, _ := protocol.KnownString(prior["key"])
 	switch wo := readWriteOnly(private); {
 	case wo == nil:
-		diags.AddAttrWarning(valueWOPath, "value_wo will be written",
+		diags.AddAttrWarning(pathOf("value_wo"), "value_wo will be written",
 			fmt.Sprintf("Terraform has not written value_wo to the key %q yet (it was imported, or set with value before), so it cannot tell whether etcd holds it: apply writes it.", key))
 		return true
 	case wo.Drift:
-		diags.AddAttrWarning(valueWOPath, "Value changed outside Terraform",
+		diags.AddAttrWarning(pathOf("value_wo"), "Value changed outside Terraform",
 			fmt.Sprintf("The key %q no longer holds the value_wo Terraform wrote: it was changed outside Terraform. Apply writes value_wo back.", key))
 		return true
 	}
@@ -239,4 +239,14 @@ func generateConfig(req *tfprotov6.GenerateResourceConfigRequest) *tfprotov6.Gen
 		return &tfprotov6.GenerateResourceConfigResponse{Diagnostics: diags}
 	}
 	return &tfprotov6.GenerateResourceConfigResponse{Config: &dv}
+}
+
+// pathOf is the path a diagnostic about the attribute name points to; none
+// for value_wo: Terraform prints the configuration line a path points to,
+// and a literal secret would be on it.
+func pathOf(name string) *tftypes.AttributePath {
+	if name == "value_wo" {
+		return nil
+	}
+	return tftypes.NewAttributePath().WithAttributeName(name)
 }

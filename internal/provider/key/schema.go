@@ -26,7 +26,6 @@ var (
 	}}
 	keyPath       = tftypes.NewAttributePath().WithAttributeName("key")
 	leaseIDPath   = tftypes.NewAttributePath().WithAttributeName("lease_id")
-	valueWOPath   = tftypes.NewAttributePath().WithAttributeName("value_wo")
 	woVersionPath = tftypes.NewAttributePath().WithAttributeName("value_wo_version")
 )
 
