@@ -12,7 +12,7 @@ import (
 
 func TestParseScenarios(t *testing.T) {
 	got, err := ParseScenarios(DefaultScenarios)
-	if err != nil || len(got) != 7 || !slices.Contains(got, Scenario{Kind: KeysJSON, N: 100000}) {
+	if err != nil || len(got) != 9 || !slices.Contains(got, Scenario{Kind: RolePermission, N: 100}) {
 		t.Fatalf("ParseScenarios(default) = %v, %v", got, err)
 	}
 	for _, bad := range []string{"keys", "keys=0", "keys=x", "map=10", "etcd_user=5"} {

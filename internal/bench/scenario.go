@@ -32,7 +32,7 @@ type Scenario struct {
 
 // DefaultScenarios are the ones the performance targets in BENCHMARKS.md
 // are about.
-const DefaultScenarios = "keys=1000,keys=10000,keys=50000,keys_json=10000,keys_json=100000,etcd_key=500,data=10000"
+const DefaultScenarios = "keys=1000,keys=10000,keys=50000,keys_json=10000,keys_json=100000,etcd_key=500,etcd_lease=100,etcd_role_permission=100,data=10000"
 
 // ParseScenarios reads a comma-separated list such as "keys=10000,etcd_key=500".
 func ParseScenarios(list string) ([]Scenario, error) {
