@@ -180,9 +180,13 @@ func applyAndAct(t *testing.T, w *workdir, begun func() bool, act func(*exec.Cmd
 	cmd.Dir, cmd.Env = w.dir, w.env
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
+	// Its own process group, so that the test can end the provider a killed
+	// tofu leaves behind, once the test has seen what it did.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
 	for !begun() {
 		time.Sleep(5 * time.Millisecond)
 	}
