@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 // applied is what an apply leaves behind.
@@ -53,7 +54,7 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 	defer func() { resp.Diagnostics = diags }()
 	prior, err1 := decodeStateLazy(req.PriorState)
 	planned, err2 := decodeState(req.PlannedState)
-	if prior != nil && (planned != nil || (!prior.Exclusive && deletesOnDestroy(prior))) {
+	if prior != nil && (planned != nil || (!prior.Exclusive && protocol.DeletesOnDestroy(prior.DeleteOnDestroy))) {
 		// The destroy of an exclusive prefix (one DeletePrefix), or of one
 		// that keeps its keys, needs no keys.
 		err1 = errors.Join(err1, prior.loadKeys())
@@ -192,8 +193,8 @@ func checkAdoptable(planned *state, existing map[string]string) error {
 		alternative += ", or set exclusive = false to manage only the listed keys"
 	}
 	return fmt.Errorf("the prefix %q already holds keys that differ from the configuration (%s); nothing was written. "+
-		"To manage what is there, import it with an import block (it works in OpenTofu and Terraform):\n  import {\n    to = etcd_prefix.<name>\n    id = %q\n  }\n%s",
-		planned.Prefix, strings.Join(names, ", "), planned.Prefix, alternative)
+		"To manage what is there, import it with an import block (it works in OpenTofu and Terraform):\n%s\n%s",
+		planned.Prefix, strings.Join(names, ", "), protocol.ImportBlock(TypeName, planned.Prefix), alternative)
 }
 
 func update(ctx context.Context, conn Conn, prior, planned *state, guard private, plannedDV *tfprotov6.DynamicValue, diags *diagnostics) applied {

@@ -12,9 +12,3 @@ import (
 func keptOnDestroy(ctx context.Context, prior *state) bool {
 	return protocol.KeptOnDestroy(ctx, prior.DeleteOnDestroy, TypeName, prior.Prefix)
 }
-
-// deletesOnDestroy reports whether destroy deletes prior's keys
-// (delete_on_destroy unset or true).
-func deletesOnDestroy(prior *state) bool {
-	return prior.DeleteOnDestroy == nil || *prior.DeleteOnDestroy
-}

@@ -29,11 +29,17 @@ func JoinAnd(words []string) string {
 	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
+// DeletesOnDestroy reports whether destroy deletes from etcd:
+// delete_on_destroy unset (nil) or true.
+func DeletesOnDestroy(deleteOnDestroy *bool) bool {
+	return deleteOnDestroy == nil || *deleteOnDestroy
+}
+
 // KeptOnDestroy reports whether delete_on_destroy = false (deleteOnDestroy
 // nil when unset) asks destroy to leave etcd untouched, and logs that it
 // does: Terraform then only forgets the resource.
 func KeptOnDestroy(ctx context.Context, deleteOnDestroy *bool, typeName, id string) bool {
-	if deleteOnDestroy == nil || *deleteOnDestroy {
+	if DeletesOnDestroy(deleteOnDestroy) {
 		return false
 	}
 	tflog.Info(ctx, "delete_on_destroy is false: leaving etcd untouched and forgetting the resource", map[string]any{"type": typeName, "id": id})
