@@ -191,28 +191,6 @@ func (c *Client) getChunk(ctx context.Context, keys []string, out map[string]Key
 	return nil
 }
 
-// ChangedSince reads, in one transaction at one revision, how many keys r
-// holds and whether any of them was written (put) after revision since,
-// without transferring any key. It returns the revision read at. A key
-// deleted since does not count as written: the count tells that.
-func (c *Client) ChangedSince(ctx context.Context, r Range, since int64) (count int64, written bool, rev int64, err error) {
-	ctx, cancel := c.withTimeout(ctx)
-	defer cancel()
-	if r.RangeEnd == "" {
-		r.RangeEnd = r.Key + "\x00"
-	}
-	resp, err := c.raw.Txn(ctx).Then(
-		clientv3.OpGet(r.Key, clientv3.WithRange(r.RangeEnd), clientv3.WithCountOnly()),
-		clientv3.OpGet(r.Key, clientv3.WithRange(r.RangeEnd), clientv3.WithKeysOnly(), clientv3.WithMinModRev(since+1), clientv3.WithLimit(1)),
-	).Commit()
-	if err != nil {
-		return 0, false, 0, c.wrap("range", rangeSubject(r.Key, r.RangeEnd), err)
-	}
-	count = resp.Responses[0].GetResponseRange().GetCount()
-	written = len(resp.Responses[1].GetResponseRange().GetKvs()) > 0
-	return count, written, resp.Header.Revision, nil
-}
-
 // CurrentRevision returns etcd's current revision, read with key: a
 // count-only read of that one key, so nothing is transferred and etcd looks
 // up one index entry. Any key the caller may read serves (with

@@ -229,7 +229,7 @@ func (c *Client) Commit(ctx context.Context, ops []Op) (int64, error) {
 // wrote. A chunk whose last attempt failed with an unknown outcome is read
 // back the same way before CommitChunks reports it.
 func (c *Client) CommitChunks(ctx context.Context, ops []Op, maxOps, maxBytes int) (applied int, rev int64, err error) {
-	return c.commitChunks(ctx, ops, maxOps, maxBytes, c.Commit, nil)
+	return c.commitChunks(ctx, ops, maxOps, maxBytes, c.Commit)
 }
 
 // CommitChunksOwned is CommitChunks for a writer that owns the whole range
@@ -239,31 +239,13 @@ func (c *Client) CommitChunks(ctx context.Context, ops []Op, maxOps, maxBytes in
 // guards are not used. etcd evaluates one range compare much faster than a
 // compare per key.
 func (c *Client) CommitChunksOwned(ctx context.Context, ops []Op, maxOps, maxBytes int, since int64) (applied int, rev int64, err error) {
-	applied, rev, _, err = c.CommitChunksOwnedAfter(ctx, ops, maxOps, maxBytes, since, 0)
-	return applied, rev, err
-}
-
-// CommitChunksOwnedAfter is CommitChunksOwned that also reports, as sole,
-// whether its transactions were the only writes to etcd after revision
-// after: every write transaction moves etcd's revision on by exactly one,
-// so they were when they committed at after+1, after+2, … in turn (a
-// chunk that wrote nothing, or a write by anyone else in between, breaks
-// the run). What etcd held at after, with the ops applied, is then exactly
-// what it holds at rev. No ops: sole, at rev 0.
-func (c *Client) CommitChunksOwnedAfter(ctx context.Context, ops []Op, maxOps, maxBytes int, since, after int64) (applied int, rev int64, sole bool, err error) {
-	sole, last := after > 0, after
-	applied, rev, err = c.commitChunks(ctx, ops, maxOps, maxBytes, func(ctx context.Context, chunk []Op) (int64, error) {
+	return c.commitChunks(ctx, ops, maxOps, maxBytes, func(ctx context.Context, chunk []Op) (int64, error) {
 		return c.commitOwned(ctx, chunk, since)
-	}, func(rev int64) {
-		sole = sole && rev == last+1
-		last = rev
 	})
-	return applied, rev, sole && err == nil, err
 }
 
-// commitChunks commits ops chunk by chunk; committed, if not nil, hears the
-// revision of each chunk committed, in turn.
-func (c *Client) commitChunks(ctx context.Context, ops []Op, maxOps, maxBytes int, commit func(context.Context, []Op) (int64, error), committed func(int64)) (applied int, rev int64, err error) {
+// commitChunks commits ops chunk by chunk.
+func (c *Client) commitChunks(ctx context.Context, ops []Op, maxOps, maxBytes int, commit func(context.Context, []Op) (int64, error)) (applied int, rev int64, err error) {
 	if c.fence != nil {
 		maxOps-- // the fence takes one of the transaction's compares
 	}
@@ -283,9 +265,6 @@ func (c *Client) commitChunks(ctx context.Context, ops []Op, maxOps, maxBytes in
 			return applied, rev, err
 		}
 		applied, rev = end, r
-		if committed != nil {
-			committed(r)
-		}
 	}
 	return applied, rev, nil
 }

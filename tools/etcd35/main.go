@@ -6,6 +6,11 @@
 // the embedded test server, it syncs every write to disk (fsync on), as a
 // production etcd does.
 //
+// Started under a name that begins with "etcdutl" (make links
+// .bin/etcdutl-3.5 to .bin/etcd-3.5), it is that version's etcdutl instead,
+// with its snapshot commands: the restore tests restore snapshots with the
+// server version's own tool, --bump-revision included.
+//
 // This module is a throwaway: it exists only to pin the server version and
 // is never imported. tools/etcd36/main.go is a link to this file: the same
 // source, built against the 3.6 module there. `make test-etcd35` /
@@ -18,14 +23,21 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
+	"github.com/spf13/cobra"
 	"go.etcd.io/etcd/api/v3/version"
+	"go.etcd.io/etcd/etcdutl/v3/etcdutl"
 	"go.etcd.io/etcd/server/v3/embed"
 )
 
 func main() {
+	if strings.HasPrefix(filepath.Base(os.Args[0]), "etcdutl") {
+		runEtcdutl()
+		return
+	}
 	cfg := embed.NewConfig()
 	fs := flag.NewFlagSet("etcd", flag.ExitOnError)
 	showVersion := fs.Bool("version", false, "print the version and exit")
@@ -110,4 +122,13 @@ func or(s, fallback string) string {
 		return s
 	}
 	return fallback
+}
+
+// runEtcdutl is etcdutl's snapshot commands (save, status, restore).
+func runEtcdutl() {
+	root := &cobra.Command{Use: "etcdutl", Short: "etcdutl " + version.Version + " (snapshot commands only)"}
+	root.AddCommand(etcdutl.NewSnapshotCommand())
+	if err := root.Execute(); err != nil {
+		os.Exit(1)
+	}
 }

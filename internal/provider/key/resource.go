@@ -112,9 +112,11 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 		return resp
 	}
 	wo := readWriteOnly(req.Private)
-	if wo != nil && (st.ModRevision == nil || kv.ModRevision != *st.ModRevision) {
-		// Written since Terraform last saw it: compare with the fingerprint
-		// of what Terraform wrote (slow on purpose, so only when needed).
+	if wo != nil {
+		// Compare with the fingerprint of what Terraform wrote, on every
+		// refresh: an unchanged mod revision does not prove an unchanged
+		// value (a restored snapshot, or another etcd with the same
+		// cluster ID, can hold other values at the same revisions).
 		wo.Drift = !wo.Fingerprint.Matches(kv.Value)
 	}
 	resp.Private = wo.private()

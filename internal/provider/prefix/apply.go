@@ -21,10 +21,6 @@ type applied struct {
 	state   *tfprotov6.DynamicValue // otherwise its new state
 	rev     int64                   // the guard revision to record; 0 keeps the planned one
 	writes  int                     // how many writes were committed
-	// exact: etcd holds exactly the new state, at this revision (see
-	// exact.go); 0 when that is not known.
-	exactAt int64
-	cluster uint64 // the ID of the cluster that holds it
 	// wo is what to remember of keys_wo once it was written in full.
 	wo *writeOnly
 }
@@ -41,11 +37,6 @@ type change struct {
 	// there written after revision since.
 	owned bool
 	since int64
-	// after, when > 0: etcd held exactly base at that revision, so that
-	// commits right after it make the new state exact (see exact.go).
-	after int64
-	// cluster is the ID of the cluster that held base at after.
-	cluster uint64
 }
 
 func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) *tfprotov6.ApplyResourceChangeResponse {
@@ -105,10 +96,6 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 	case out.wo != nil:
 		next.WriteOnly = out.wo
 	}
-	next.Exact = nil
-	if out.exactAt > 0 && planned != nil && !diags.hasError() {
-		next.Exact = exactAt(planned, out.exactAt, out.cluster)
-	}
 	resp.Private = next.encode()
 	return resp
 }
@@ -120,7 +107,7 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 // so that Terraform does not taint the resource (a replace would delete
 // every key first); the next apply adopts what was written and writes the rest.
 func create(ctx context.Context, conn Conn, planned *state, plannedDV *tfprotov6.DynamicValue, diags *diagnostics) applied {
-	existing, existingRev, readAt, err := readKeys(ctx, conn, planned)
+	existing, existingRev, err := readKeys(ctx, conn, planned)
 	if err != nil {
 		diags.addError("Cannot create etcd_prefix", err.Error())
 		return applied{deleted: true}
@@ -137,8 +124,6 @@ func create(ctx context.Context, conn Conn, planned *state, plannedDV *tfprotov6
 		recordsNone: true,
 		owned:       planned.Exclusive,
 		since:       existingRev, // every key there was read; any newer one is someone else's
-		after:       readAt,
-		cluster:     conn.Client.ClusterID(),
 	}
 	tflog.Debug(ctx, "creating etcd_prefix", map[string]any{"prefix": planned.Prefix, "adopted": len(existing), "puts": len(c.ops)})
 	out := commit(ctx, conn, planned, c, plannedDV, diags)
@@ -223,10 +208,8 @@ func update(ctx context.Context, conn Conn, prior, planned *state, guard private
 		// The refresh read every key under an exclusive prefix and recorded
 		// the newest revision among them; a state without it (written
 		// before the guard existed) keeps the per-key guards.
-		owned:   prior.Exclusive && planned.Exclusive && (guard.ModRevision > 0 || len(prior.Keys) == 0),
-		since:   guard.ModRevision,
-		after:   guard.Exact.of(prior),
-		cluster: guard.Exact.cluster(),
+		owned: prior.Exclusive && planned.Exclusive && (guard.ModRevision > 0 || len(prior.Keys) == 0),
+		since: guard.ModRevision,
 	}
 	tflog.Debug(ctx, "updating etcd_prefix", map[string]any{"prefix": planned.Prefix, "writes": len(c.ops)})
 	out := commit(ctx, conn, planned, c, plannedDV, diags)
@@ -247,7 +230,7 @@ func readWriteOnlyBase(ctx context.Context, conn Conn, prior *state, guard priva
 	if guard.WriteOnly != nil {
 		st.Keys = namesOnly(guard.WriteOnly.Names)
 	}
-	keys, rev, _, err := readKeys(ctx, conn, &st)
+	keys, rev, err := readKeys(ctx, conn, &st)
 	return keys, rev, err
 }
 
@@ -288,10 +271,9 @@ func destroy(ctx context.Context, conn Conn, prior *state, guard private, diags 
 func commit(ctx context.Context, conn Conn, target *state, c change, done *tfprotov6.DynamicValue, diags *diagnostics) applied {
 	var n int
 	var rev int64
-	var sole bool
 	var err error
 	if c.owned {
-		n, rev, sole, err = conn.Client.CommitChunksOwnedAfter(ctx, c.ops, conn.MaxTxnOps, etcdclient.MaxTxnBytes, c.since, c.after)
+		n, rev, err = conn.Client.CommitChunksOwned(ctx, c.ops, conn.MaxTxnOps, etcdclient.MaxTxnBytes, c.since)
 	} else {
 		n, rev, err = conn.Client.CommitChunks(ctx, c.ops, conn.MaxTxnOps, etcdclient.MaxTxnBytes)
 	}
@@ -299,12 +281,7 @@ func commit(ctx context.Context, conn Conn, target *state, c change, done *tfpro
 		rev = 0
 	}
 	if err == nil {
-		out := applied{state: done, rev: rev, writes: n}
-		if sole && c.cluster != 0 && conn.Client.ClusterID() == c.cluster {
-			out.exactAt = max(rev, c.after) // c.after when nothing was written
-			out.cluster = c.cluster
-		}
-		return out
+		return applied{state: done, rev: rev, writes: n}
 	}
 	detail := err.Error()
 	if errors.Is(err, etcdclient.ErrCompareFailed) {

@@ -116,6 +116,32 @@ func fitsKeysJSON(prefix, s string) bool {
 	return eachKeysJSON(s, func(rel, v string) { fits = fits && surelyFits(prefix, rel, v) }) && fits
 }
 
+// read refreshes the state from what etcd holds now, and always reads the
+// keys: every key under an exclusive prefix, the listed keys of another.
+//
+// An earlier version skipped the read of an exclusive prefix when etcd's
+// revision, the key count and the keys' mod revisions said nothing had
+// changed since the state was exact. That trusts revisions to name one
+// history, and etcd's real histories break it:
+//   - a restore from a snapshot (etcd's disaster recovery) brings back
+//     older values under the same cluster ID; without --bump-revision (the
+//     only way on etcd 3.4) the revision goes back and later writes reuse
+//     the numbers of the lost ones; with it, the revision jumps past the
+//     recorded one while the restored keys keep their old mod revisions;
+//   - the cluster ID derives from member names, peer URLs and the cluster
+//     token, so every etcd started with the defaults shares it: a provider
+//     pointed at another environment that holds the same key names at the
+//     same revisions but other values would see no change.
+//
+// Every metadata check (revision, raft term and index, count, newest mod
+// revision) has a history that reproduces it with other values, and etcd
+// has no server-side digest of a range (HashKV covers the whole keyspace
+// and every revision). Only the values prove the values, so the refresh
+// reads them: a no-op plan costs one paged range read of the prefix (for
+// 100,000 keys, see BENCHMARKS.md). The randomized test in
+// refresh_test.go compares this refresh with a full read across puts,
+// deletes, leases, compaction, defragmentation and restores; any future
+// shortcut must keep it passing.
 func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *tfprotov6.ReadResourceResponse {
 	var diags diagnostics
 	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState}
@@ -130,17 +156,7 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 		return resp
 	}
 	priv := decodePrivate(req.Private)
-	same, at, err := stillExact(ctx, conn, st, priv.Exact)
-	if err != nil {
-		diags.addError("Cannot read etcd_prefix", err.Error())
-		return resp
-	}
 	resp.NewIdentity = encodeIdentity(st.Prefix, &diags)
-	if same { // nothing under the prefix changed: the state stands as it is
-		priv.Exact.Rev = at
-		resp.Private = priv.encode()
-		return resp
-	}
 	if err := st.loadKeys(); err != nil {
 		diags.addError("Cannot read etcd_prefix state", err.Error())
 		return resp
@@ -150,7 +166,7 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 		st.Keys = namesOnly(priv.WriteOnly.Names)
 		revs = map[string]int64{}
 	}
-	got, rev, readAt, err := readKeysRevs(ctx, conn, st, revs)
+	got, rev, err := readKeysRevs(ctx, conn, st, revs)
 	if err == nil && st.textAttr() != "" {
 		err = binaryValuesError(st.Prefix, got, st.textAttr())
 	}
@@ -158,9 +174,10 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 		diags.addError("Cannot read etcd_prefix", err.Error())
 		return resp
 	}
-	if wo := priv.WriteOnly; revs != nil && (rev != priv.ModRevision || !sameNames(got, wo.Names)) {
-		// Written since Terraform last looked: compare with the fingerprint
-		// of what Terraform wrote (slow on purpose, so only when needed).
+	if wo := priv.WriteOnly; revs != nil {
+		// Compare with the fingerprint of what Terraform wrote, on every
+		// refresh: unchanged revisions do not prove unchanged values (see
+		// above).
 		wo.check(got, revs)
 	}
 	now := st.withKeys(got)
@@ -168,22 +185,20 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 		resp.NewState = now.encode(&diags)
 	} // else etcd holds the state exactly: no need to encode it again
 	priv.ModRevision = rev
-	priv.Exact = exactAt(now, readAt, conn.Client.ClusterID())
 	resp.Private = priv.encode()
 	return resp
 }
 
 // readKeys returns what etcd holds of the resource: every key under the
 // prefix when exclusive, else the keys the state lists, with the highest
-// mod revision among them, and the revision an exclusive prefix was read
-// at (0 for the other).
-func readKeys(ctx context.Context, conn Conn, st *state) (map[string]string, int64, int64, error) {
+// mod revision among them.
+func readKeys(ctx context.Context, conn Conn, st *state) (map[string]string, int64, error) {
 	return readKeysRevs(ctx, conn, st, nil)
 }
 
 // readKeysRevs is readKeys that also records each key's mod revision in
 // revs, unless revs is nil.
-func readKeysRevs(ctx context.Context, conn Conn, st *state, revs map[string]int64) (map[string]string, int64, int64, error) {
+func readKeysRevs(ctx context.Context, conn Conn, st *state, revs map[string]int64) (map[string]string, int64, error) {
 	got := map[string]string{}
 	var maxRev int64
 	add := func(kv etcdclient.KeyValue) error {
@@ -199,8 +214,8 @@ func readKeysRevs(ctx context.Context, conn Conn, st *state, revs map[string]int
 		return nil
 	}
 	if st.Exclusive {
-		readAt, err := conn.Client.ForEach(ctx, etcdclient.PrefixRange(st.Prefix), add)
-		return got, maxRev, readAt, err
+		_, err := conn.Client.ForEach(ctx, etcdclient.PrefixRange(st.Prefix), add)
+		return got, maxRev, err
 	}
 	names := make([]string, 0, len(st.Keys))
 	for rel := range st.Keys {
@@ -208,14 +223,14 @@ func readKeysRevs(ctx context.Context, conn Conn, st *state, revs map[string]int
 	}
 	kvs, err := conn.Client.GetMany(ctx, names, conn.MaxTxnOps)
 	if err != nil {
-		return nil, 0, 0, err
+		return nil, 0, err
 	}
 	for _, kv := range kvs {
 		if err := add(kv); err != nil {
-			return nil, 0, 0, err
+			return nil, 0, err
 		}
 	}
-	return got, maxRev, 0, nil
+	return got, maxRev, nil
 }
 
 func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
@@ -285,7 +300,7 @@ func (s *server) importState(ctx context.Context, req *tfprotov6.ImportResourceS
 		return resp
 	}
 	st := &state{Prefix: prefix, Exclusive: true}
-	got, rev, readAt, err := readKeys(ctx, conn, st)
+	got, rev, err := readKeys(ctx, conn, st)
 	if err != nil {
 		diags.addError("Cannot import etcd_prefix", err.Error())
 		return resp
@@ -296,7 +311,7 @@ func (s *server) importState(ctx context.Context, req *tfprotov6.ImportResourceS
 	resp.ImportedResources = []*tfprotov6.ImportedResource{{
 		TypeName: TypeName,
 		State:    st.encode(&diags),
-		Private:  private{ModRevision: rev, Exact: exactAt(st, readAt, conn.Client.ClusterID())}.encode(),
+		Private:  private{ModRevision: rev}.encode(),
 		Identity: encodeIdentity(prefix, &diags),
 	}}
 	return resp

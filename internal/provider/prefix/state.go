@@ -37,9 +37,6 @@ type state struct {
 type private struct {
 	ModRevision int64      `json:"mod_revision"`
 	WriteOnly   *writeOnly `json:"keys_wo,omitempty"`
-	// Exact: etcd held exactly this state at a known revision, which lets
-	// the next refresh skip reading the keys (see exact.go).
-	Exact *exact `json:"exact,omitempty"`
 }
 
 func decodePrivate(b []byte) private {
