@@ -423,3 +423,20 @@ func (d *drift) counts() string {
 	}
 	return fmt.Sprint(parts)
 }
+
+// keys_wo that another etcd with the same cluster ID holds at the same
+// revisions, with other values, shows as drift: the fingerprint is checked
+// on every refresh.
+func TestRefresh_writeOnlySameRevisionOtherEtcd(t *testing.T) {
+	f := newOwnFixture(t, 128)
+	rs := f.mustApply(resourceState{}, &config{keysWO: map[string]string{"password": "prod"}, woVersion: ptr(int64(1))})
+	if err := f.server.StartAfresh(); err != nil {
+		t.Fatal(err)
+	}
+	f.mustApply(resourceState{}, &config{keysWO: map[string]string{"password": "dev"}, woVersion: ptr(int64(1))})
+	next, diags := f.read(rs)
+	expectNoErrors(t, diags)
+	if wo := decodePrivate(next.private).WriteOnly; wo == nil || !wo.Drift {
+		t.Fatalf("other values at the same revisions are not drift: %+v", wo)
+	}
+}
