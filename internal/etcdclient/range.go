@@ -9,12 +9,15 @@ import (
 
 // Page sizes for range reads: etcd has no byte limit on a range, so the
 // number of keys per page adapts to the observed size of the keys read so
-// far, aiming at pageBytes per response (far below gRPC's limits).
+// far, aiming at pageBytes per response (far below gRPC's limits). Pages
+// are large because etcd before 3.5 walks its index over the whole rest of
+// the range for every page (to count it): 100,000 keys read in pages of
+// 10,000 took 1.7 times as long as in one read on etcd 3.4.
 const (
 	firstPageKeys = 1000
 	minPageKeys   = 16
-	maxPageKeys   = 10000
-	pageBytes     = 4 << 20
+	maxPageKeys   = 250000
+	pageBytes     = 16 << 20
 )
 
 // Range selects keys in [Key, RangeEnd). An empty RangeEnd selects only Key;

@@ -2,6 +2,7 @@ package prefix
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"strings"
@@ -161,6 +162,18 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 		diags.addError("Cannot read etcd_prefix state", err.Error())
 		return resp
 	}
+	if st.Encoded && st.Exclusive && !st.WriteOnly {
+		same, rev, err := holdsExactly(ctx, conn, st)
+		if err != nil {
+			diags.addError("Cannot read etcd_prefix", err.Error())
+			return resp
+		}
+		if same { // the state stands as it is
+			priv.ModRevision = rev
+			resp.Private = priv.encode()
+			return resp
+		}
+	}
 	var revs map[string]int64
 	if st.WriteOnly && priv.WriteOnly != nil {
 		st.Keys = namesOnly(priv.WriteOnly.Names)
@@ -187,6 +200,31 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 	priv.ModRevision = rev
 	resp.Private = priv.encode()
 	return resp
+}
+
+// errDiffers stops holdsExactly's read at the first difference.
+var errDiffers = errors.New("etcd differs from the state")
+
+// holdsExactly reads every key under st's prefix and reports whether etcd
+// holds exactly st.Keys, and the newest mod revision among them. It builds
+// no map and stops at the first difference: a no-op refresh of a large
+// prefix costs one lookup per key.
+func holdsExactly(ctx context.Context, conn Conn, st *state) (bool, int64, error) {
+	var n int
+	var maxRev int64
+	_, err := conn.Client.ForEach(ctx, etcdclient.PrefixRange(st.Prefix), func(kv etcdclient.KeyValue) error {
+		want, ok := st.Keys[strings.TrimPrefix(kv.Key, st.Prefix)]
+		if !ok || want != string(kv.Value) {
+			return errDiffers
+		}
+		n++
+		maxRev = max(maxRev, kv.ModRevision)
+		return nil
+	})
+	if errors.Is(err, errDiffers) {
+		return false, 0, nil
+	}
+	return err == nil && n == len(st.Keys), maxRev, err
 }
 
 // readKeys returns what etcd holds of the resource: every key under the
