@@ -48,7 +48,7 @@ func validate(req *tfprotov6.ValidateResourceConfigRequest) protocol.Diagnostics
 			"The resource contains a non-null value for WriteOnly attribute value_wo. Write-only attributes are only supported in Terraform 1.11 and later.")
 	}
 
-	var config protocol.Diagnostics // what the framework's ValidateConfig said
+	var config protocol.Diagnostics // the checks across attributes, reported after the ones above
 	var set []string
 	for _, a := range []struct {
 		name string
