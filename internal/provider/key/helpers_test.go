@@ -69,7 +69,7 @@ func str(v *string) tftypes.Value {
 }
 
 // attrs is the configuration as Terraform sends it: computed attributes
-// null.
+// (and whatever c does not set) null.
 func (f *fixture) attrs(c config) map[string]tftypes.Value {
 	key := &f.key
 	if c.key != nil {
@@ -79,19 +79,18 @@ func (f *fixture) attrs(c config) map[string]tftypes.Value {
 	if c.unknownLease {
 		lease = tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)
 	}
-	return map[string]tftypes.Value{
-		"id":                tftypes.NewValue(tftypes.String, nil),
-		"key":               str(key),
-		"value":             str(c.value),
-		"value_base64":      str(c.valueBase64),
-		"value_wo":          str(c.valueWO),
-		"value_wo_version":  tftypes.NewValue(tftypes.Number, c.woVersion),
-		"delete_on_destroy": tftypes.NewValue(tftypes.Bool, c.deleteOnDestroy),
-		"lease_id":          lease,
-		"create_revision":   tftypes.NewValue(tftypes.Number, nil),
-		"mod_revision":      tftypes.NewValue(tftypes.Number, nil),
-		"version":           tftypes.NewValue(tftypes.Number, nil),
+	attrs := make(map[string]tftypes.Value, len(objectType.AttributeTypes))
+	for name, typ := range objectType.AttributeTypes {
+		attrs[name] = tftypes.NewValue(typ, nil)
 	}
+	attrs["key"] = str(key)
+	attrs["value"] = str(c.value)
+	attrs["value_base64"] = str(c.valueBase64)
+	attrs["value_wo"] = str(c.valueWO)
+	attrs["value_wo_version"] = tftypes.NewValue(tftypes.Number, c.woVersion)
+	attrs["delete_on_destroy"] = tftypes.NewValue(tftypes.Bool, c.deleteOnDestroy)
+	attrs["lease_id"] = lease
+	return attrs
 }
 
 func (f *fixture) dv(attrs map[string]tftypes.Value) *tfprotov6.DynamicValue {
@@ -109,8 +108,8 @@ func (f *fixture) proposed(prior *tfprotov6.DynamicValue, c config) *tfprotov6.D
 	f.t.Helper()
 	attrs := f.attrs(c)
 	if p := f.decodedAttrs(prior); p != nil {
-		for _, computed := range []string{"id", "create_revision", "mod_revision", "version"} {
-			attrs[computed] = p[computed]
+		for _, name := range computed {
+			attrs[name] = p[name]
 		}
 	}
 	return f.dv(attrs)
