@@ -79,18 +79,15 @@ func (f *fixture) attrs(c config) map[string]tftypes.Value {
 	if c.unknownLease {
 		lease = tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)
 	}
-	attrs := make(map[string]tftypes.Value, len(objectType.AttributeTypes))
-	for name, typ := range objectType.AttributeTypes {
-		attrs[name] = tftypes.NewValue(typ, nil)
-	}
-	attrs["key"] = str(key)
-	attrs["value"] = str(c.value)
-	attrs["value_base64"] = str(c.valueBase64)
-	attrs["value_wo"] = str(c.valueWO)
-	attrs["value_wo_version"] = tftypes.NewValue(tftypes.Number, c.woVersion)
-	attrs["delete_on_destroy"] = tftypes.NewValue(tftypes.Bool, c.deleteOnDestroy)
-	attrs["lease_id"] = lease
-	return attrs
+	return protocol.WithNulls(objectType, map[string]tftypes.Value{
+		"key":               str(key),
+		"value":             str(c.value),
+		"value_base64":      str(c.valueBase64),
+		"value_wo":          str(c.valueWO),
+		"value_wo_version":  tftypes.NewValue(tftypes.Number, c.woVersion),
+		"delete_on_destroy": tftypes.NewValue(tftypes.Bool, c.deleteOnDestroy),
+		"lease_id":          lease,
+	})
 }
 
 func (f *fixture) dv(attrs map[string]tftypes.Value) *tfprotov6.DynamicValue {

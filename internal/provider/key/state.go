@@ -57,13 +57,10 @@ func fromAttrs(attrs map[string]tftypes.Value) (*object, error) {
 
 func (o *object) encode(diags *protocol.Diagnostics) *tfprotov6.DynamicValue {
 	attrs := make(map[string]tftypes.Value, len(objectType.AttributeTypes))
-	for name, typ := range objectType.AttributeTypes {
-		attrs[name] = tftypes.NewValue(typ, nil) // value_wo, write-only, stays null
-	}
 	for _, f := range fields {
 		attrs[f.name] = f.get(o)
 	}
-	dv, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, attrs))
+	dv, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, protocol.WithNulls(objectType, attrs)))
 	if err != nil {
 		diags.AddError("Cannot encode etcd_key state", err.Error())
 		return nil

@@ -1,6 +1,7 @@
 package key
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -98,7 +99,19 @@ func same(t *testing.T, got, want reflect.Value) {
 			continue
 		}
 		if !reflect.DeepEqual(g, w) {
-			t.Errorf("object.%s: decoded %v, encoded %v (encode or decode drops it: state.go's fields)", name, reflect.Indirect(reflect.ValueOf(g)), reflect.Indirect(reflect.ValueOf(w)))
+			t.Errorf("object.%s: decoded %s, encoded %s (encode or decode drops it: state.go's fields)", name, show(g), show(w))
 		}
 	}
+}
+
+// show is a field's value, through its pointer.
+func show(v any) string {
+	r := reflect.ValueOf(v)
+	if r.Kind() == reflect.Pointer {
+		if r.IsNil() {
+			return "nil"
+		}
+		r = r.Elem()
+	}
+	return fmt.Sprint(r.Interface())
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 // The etcd_prefix list resource is served here, beside etcd_prefix itself,
@@ -23,11 +24,8 @@ import (
 // per-attribute reflection over every key of every listed prefix.
 
 var (
-	listConfigType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-		"prefix": tftypes.String,
-		"depth":  tftypes.Number,
-	}}
-	depthPath = tftypes.NewAttributePath().WithAttributeName("depth")
+	listConfigType = protocol.ObjectType(listSchema())
+	depthPath      = tftypes.NewAttributePath().WithAttributeName("depth")
 )
 
 const (
@@ -252,8 +250,9 @@ func generateConfig(req *tfprotov6.GenerateResourceConfigRequest) *tfprotov6.Gen
 		return &tfprotov6.GenerateResourceConfigResponse{Diagnostics: diags}
 	}
 	// Computed-only attributes have no place in a configuration.
-	attrs["id"] = tftypes.NewValue(tftypes.String, nil)
-	attrs["keys_wo_revision"] = tftypes.NewValue(tftypes.Number, nil)
+	for _, name := range computed {
+		attrs[name] = tftypes.NewValue(objectType.AttributeTypes[name], nil)
+	}
 	dv, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, attrs))
 	if err != nil {
 		diags.addError("Cannot generate etcd_prefix configuration", err.Error())

@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 // state is a fully known etcd_prefix object.
@@ -158,7 +160,8 @@ func (s *state) encode(diags *diagnostics) *tfprotov6.DynamicValue {
 		}
 		keys = tftypes.NewValue(keysType, elems)
 	}
-	v := tftypes.NewValue(objectType, map[string]tftypes.Value{
+	// Attributes not named here (keys_wo, write-only) are null.
+	v := tftypes.NewValue(objectType, protocol.WithNulls(objectType, map[string]tftypes.Value{
 		"id":                tftypes.NewValue(tftypes.String, s.Prefix),
 		"prefix":            tftypes.NewValue(tftypes.String, s.Prefix),
 		"keys":              keys,
@@ -166,10 +169,9 @@ func (s *state) encode(diags *diagnostics) *tfprotov6.DynamicValue {
 		"keys_base64":       keysBase64,
 		"exclusive":         tftypes.NewValue(tftypes.Bool, s.Exclusive),
 		"delete_on_destroy": tftypes.NewValue(tftypes.Bool, s.DeleteOnDestroy),
-		"keys_wo":           tftypes.NewValue(keysType, nil),
 		"keys_wo_version":   s.woVersion(),
 		"keys_wo_revision":  tftypes.NewValue(tftypes.Number, s.WORevision),
-	})
+	}))
 	dv, err := tfprotov6.NewDynamicValue(objectType, v)
 	if err != nil {
 		diags.addError("Cannot encode etcd_prefix state", err.Error())

@@ -28,3 +28,14 @@ func ComputedAttributes(s *tfprotov6.Schema) []string {
 	}
 	return names
 }
+
+// WithNulls sets every attribute of typ that attrs lacks to null (such as a
+// write-only attribute, never in a state) and returns attrs.
+func WithNulls(typ tftypes.Object, attrs map[string]tftypes.Value) map[string]tftypes.Value {
+	for name, t := range typ.AttributeTypes {
+		if _, ok := attrs[name]; !ok {
+			attrs[name] = tftypes.NewValue(t, nil)
+		}
+	}
+	return attrs
+}
