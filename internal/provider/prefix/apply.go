@@ -49,7 +49,7 @@ type change struct {
 }
 
 func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) *tfprotov6.ApplyResourceChangeResponse {
-	var diags diagnostics
+	var diags protocol.Diagnostics
 	resp := &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Private: req.PlannedPrivate}
 	defer func() { resp.Diagnostics = diags }()
 	prior, err1 := decodeStateLazy(req.PriorState)
@@ -60,10 +60,10 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 		err1 = errors.Join(err1, prior.loadKeys())
 	}
 	if err := errors.Join(err1, err2); err != nil {
-		diags.addError("Cannot apply etcd_prefix", err.Error())
+		diags.AddError("Cannot apply etcd_prefix", err.Error())
 		return resp
 	}
-	conn, ok := s.conn(&diags)
+	conn, ok := s.connect.Connect(&diags)
 	if !ok {
 		return resp
 	}
@@ -75,7 +75,7 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 			err = errors.New("keys_wo is not in the configuration")
 		}
 		if err != nil {
-			diags.addError("Cannot apply etcd_prefix", err.Error())
+			diags.AddError("Cannot apply etcd_prefix", err.Error())
 			return resp
 		}
 		planned.Keys = keys
@@ -93,7 +93,7 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 		resp.NewState = nullState()
 	} else {
 		resp.NewState = cmp.Or(out.state, resp.NewState)
-		resp.NewIdentity = encodeIdentity(cmp.Or(planned, prior).Prefix, &diags)
+		resp.NewIdentity = identity.Encode(cmp.Or(planned, prior).Prefix, &diags)
 	}
 	next := guard
 	if out.rev > 0 {
@@ -106,7 +106,7 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 		next.WriteOnly = out.wo
 	}
 	next.Exact = nil
-	if out.exactAt > 0 && planned != nil && !diags.hasError() {
+	if out.exactAt > 0 && planned != nil && !diags.HasError() {
 		next.Exact = exactAt(planned, out.exactAt, out.cluster)
 	}
 	resp.Private = next.encode()
@@ -119,14 +119,14 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 // create before anything is written. A create that fails records nothing,
 // so that Terraform does not taint the resource (a replace would delete
 // every key first); the next apply adopts what was written and writes the rest.
-func create(ctx context.Context, conn Conn, planned *state, plannedDV *tfprotov6.DynamicValue, diags *diagnostics) applied {
+func create(ctx context.Context, conn protocol.Conn, planned *state, plannedDV *tfprotov6.DynamicValue, diags *protocol.Diagnostics) applied {
 	existing, existingRev, readAt, err := readKeys(ctx, conn, planned)
 	if err != nil {
-		diags.addError("Cannot create etcd_prefix", err.Error())
+		diags.AddError("Cannot create etcd_prefix", err.Error())
 		return applied{deleted: true}
 	}
 	if err := checkAdoptable(planned, existing); err != nil {
-		diags.addError("etcd_prefix already holds keys", err.Error())
+		diags.AddError("etcd_prefix already holds keys", err.Error())
 		return applied{deleted: true}
 	}
 	c := change{
@@ -142,7 +142,7 @@ func create(ctx context.Context, conn Conn, planned *state, plannedDV *tfprotov6
 	}
 	tflog.Debug(ctx, "creating etcd_prefix", map[string]any{"prefix": planned.Prefix, "adopted": len(existing), "puts": len(c.ops)})
 	out := commit(ctx, conn, planned, c, plannedDV, diags)
-	if diags.hasError() {
+	if diags.HasError() {
 		return applied{deleted: true}
 	}
 	if planned.WriteOnly {
@@ -155,7 +155,7 @@ func create(ctx context.Context, conn Conn, planned *state, plannedDV *tfprotov6
 // revision it was written at (the commit's, or baseRev, the newest revision
 // read before, when nothing needed writing), and private state a
 // fingerprint of the map.
-func (out *applied) rememberWriteOnly(planned *state, baseRev int64, diags *diagnostics) {
+func (out *applied) rememberWriteOnly(planned *state, baseRev int64, diags *protocol.Diagnostics) {
 	written := max(out.rev, baseRev)
 	out.wo = newWriteOnly(planned.Keys, written)
 	done := *planned
@@ -197,7 +197,7 @@ func checkAdoptable(planned *state, existing map[string]string) error {
 		planned.Prefix, strings.Join(names, ", "), protocol.ImportBlock(TypeName, planned.Prefix), alternative)
 }
 
-func update(ctx context.Context, conn Conn, prior, planned *state, guard private, plannedDV *tfprotov6.DynamicValue, diags *diagnostics) applied {
+func update(ctx context.Context, conn protocol.Conn, prior, planned *state, guard private, plannedDV *tfprotov6.DynamicValue, diags *protocol.Diagnostics) applied {
 	if planned.WriteOnly && planned.WORevision != nil {
 		// The plan kept keys_wo_revision: nothing of keys_wo is to be
 		// written (only Terraform's own settings changed).
@@ -211,7 +211,7 @@ func update(ctx context.Context, conn Conn, prior, planned *state, guard private
 		var err error
 		base, baseRev, err = readWriteOnlyBase(ctx, conn, prior, guard)
 		if err != nil {
-			diags.addError("Cannot update etcd_prefix", err.Error())
+			diags.AddError("Cannot update etcd_prefix", err.Error())
 			return applied{}
 		}
 	}
@@ -230,7 +230,7 @@ func update(ctx context.Context, conn Conn, prior, planned *state, guard private
 	}
 	tflog.Debug(ctx, "updating etcd_prefix", map[string]any{"prefix": planned.Prefix, "writes": len(c.ops)})
 	out := commit(ctx, conn, planned, c, plannedDV, diags)
-	if planned.WriteOnly && !diags.hasError() {
+	if planned.WriteOnly && !diags.HasError() {
 		out.rememberWriteOnly(planned, max(baseRev, guard.ModRevision), diags)
 	}
 	return out
@@ -241,7 +241,7 @@ func update(ctx context.Context, conn Conn, prior, planned *state, guard private
 // Terraform wrote. Keys Terraform did not write are left out of a
 // non-exclusive base, so that writing them must find them absent, as for
 // keys.
-func readWriteOnlyBase(ctx context.Context, conn Conn, prior *state, guard private) (map[string]string, int64, error) {
+func readWriteOnlyBase(ctx context.Context, conn protocol.Conn, prior *state, guard private) (map[string]string, int64, error) {
 	st := *prior
 	st.Keys = map[string]string{}
 	if guard.WriteOnly != nil {
@@ -251,13 +251,13 @@ func readWriteOnlyBase(ctx context.Context, conn Conn, prior *state, guard priva
 	return keys, rev, err
 }
 
-func destroy(ctx context.Context, conn Conn, prior *state, guard private, diags *diagnostics) applied {
-	if keptOnDestroy(ctx, prior) {
+func destroy(ctx context.Context, conn protocol.Conn, prior *state, guard private, diags *protocol.Diagnostics) applied {
+	if protocol.KeptOnDestroy(ctx, prior.DeleteOnDestroy, TypeName, prior.Prefix) {
 		return applied{deleted: true}
 	}
 	if prior.Exclusive {
 		if _, err := conn.Client.DeletePrefix(ctx, prior.Prefix); err != nil {
-			diags.addError("Cannot delete etcd_prefix", err.Error())
+			diags.AddError("Cannot delete etcd_prefix", err.Error())
 			return applied{}
 		}
 		return applied{deleted: true}
@@ -274,7 +274,7 @@ func destroy(ctx context.Context, conn Conn, prior *state, guard private, diags 
 	}
 	out := commit(ctx, conn, prior, c, nil, diags)
 	out.rev = 0 // a destroyed resource keeps no guard
-	if !diags.hasError() {
+	if !diags.HasError() {
 		out.deleted = true
 	}
 	return out
@@ -285,7 +285,7 @@ func destroy(ctx context.Context, conn Conn, prior *state, guard private, diags 
 // explains the failure and how many writes landed, and returns target with
 // exactly the committed writes applied, so that the state records what etcd
 // holds and the next plan shows the rest.
-func commit(ctx context.Context, conn Conn, target *state, c change, done *tfprotov6.DynamicValue, diags *diagnostics) applied {
+func commit(ctx context.Context, conn protocol.Conn, target *state, c change, done *tfprotov6.DynamicValue, diags *protocol.Diagnostics) applied {
 	var n int
 	var rev int64
 	var sole bool
@@ -310,7 +310,7 @@ func commit(ctx context.Context, conn Conn, target *state, c change, done *tfpro
 	if errors.Is(err, etcdclient.ErrCompareFailed) {
 		detail = compareFailedDetail(target.Prefix, err, c.compareHint)
 	}
-	diags.addError(c.summary, writeErrorDetail(detail, n, len(c.ops), c.recordsNone))
+	diags.AddError(c.summary, writeErrorDetail(detail, n, len(c.ops), c.recordsNone))
 	partial := target.withKeys(applyOps(target.Prefix, c.base, c.ops[:n]))
 	return applied{state: partial.encode(diags), rev: rev, writes: n}
 }
@@ -324,4 +324,17 @@ func writeErrorDetail(detail string, applied, total int, recordsNone bool) strin
 			"The state records nothing, so the resource is not tainted: the next apply keeps the keys already written and writes the rest.", detail, applied, total)
 	}
 	return fmt.Sprintf("%s\n\n%d of %d writes were committed before the error, in whole transactions; the state records exactly those, and the next plan shows the rest.", detail, applied, total)
+}
+
+// compareFailedDetail explains a guard that failed, as etcd_key does: which
+// keys, at which revisions, and what to run. writeErrorDetail then says
+// what was written, once.
+func compareFailedDetail(prefix string, err error, hint string) string {
+	which := "some of them"
+	var changed *etcdclient.ChangedKeysError
+	if errors.As(err, &changed) && len(changed.Changed) > 0 {
+		which = changed.Summary()
+	}
+	return fmt.Sprintf("Keys under the prefix %q changed outside Terraform since the last refresh: someone else wrote them after Terraform read them (%s). %s",
+		prefix, which, hint)
 }

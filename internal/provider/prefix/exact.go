@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 // This file holds the refresh of an exclusive prefix that reads no key when
@@ -145,7 +146,7 @@ func (e *exact) cluster() uint64 {
 
 // stillExact reports whether etcd still holds exactly st, which it held
 // at e.Rev, and the revision it checked at, reading no key (see above).
-func stillExact(ctx context.Context, conn Conn, st *state, e *exact) (bool, int64, error) {
+func stillExact(ctx context.Context, conn protocol.Conn, st *state, e *exact) (bool, int64, error) {
 	since := e.of(st)
 	if since == 0 {
 		return false, 0, nil

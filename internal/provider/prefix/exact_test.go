@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdtest"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 // newOwnFixture is newFixture on an etcd of the test's own: whether an
@@ -13,10 +14,10 @@ import (
 func newOwnFixture(t *testing.T, maxTxnOps int) *fixture {
 	t.Helper()
 	client := etcdtest.Client(t, etcdtest.New(t).ClientConfig())
-	conn := Conn{Client: client, MaxTxnOps: maxTxnOps}
+	conn := protocol.Conn{Client: client, MaxTxnOps: maxTxnOps}
 	return &fixture{
 		t:      t,
-		server: NewServer(func() (Conn, error) { return conn, nil }),
+		server: NewServer(func() (protocol.Conn, error) { return conn, nil }),
 		client: client,
 		prefix: "/exact/",
 	}
@@ -33,7 +34,7 @@ func (f *fixture) stillExact(rs resourceState) bool {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	same, _, err := stillExact(f.t.Context(), Conn{Client: f.client}, st, f.exactOf(rs))
+	same, _, err := stillExact(f.t.Context(), protocol.Conn{Client: f.client}, st, f.exactOf(rs))
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -148,7 +149,7 @@ func TestExactRefresh_onlyForItsState(t *testing.T) {
 	if !f.stillExact(rs) {
 		t.Fatal("want exact after the create")
 	}
-	var diags diagnostics
+	var diags protocol.Diagnostics
 	other := resourceState{state: (&state{Prefix: f.prefix, Exclusive: true, JSON: true, KeysJSON: `{"a":"1","b":"3"}`}).encode(&diags), private: rs.private}
 	if f.stillExact(other) {
 		t.Fatal("a state changed behind the provider must be read in full")

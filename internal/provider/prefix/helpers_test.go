@@ -28,10 +28,10 @@ type fixture struct {
 func newFixture(t *testing.T, maxTxnOps int) *fixture {
 	t.Helper()
 	client := etcdtest.Client(t, etcdtest.Shared(t).Config)
-	conn := Conn{Client: client, MaxTxnOps: maxTxnOps}
+	conn := protocol.Conn{Client: client, MaxTxnOps: maxTxnOps}
 	return &fixture{
 		t:      t,
-		server: NewServer(func() (Conn, error) { return conn, nil }),
+		server: NewServer(func() (protocol.Conn, error) { return conn, nil }),
 		client: client,
 		prefix: etcdtest.Prefix(t),
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 // filledStates are fully filled states, one for each way the keys are held
@@ -35,9 +37,9 @@ func TestState_roundTrip(t *testing.T) {
 	filled := map[string]bool{}
 	for name, st := range filledStates() {
 		t.Run(name, func(t *testing.T) {
-			var diags diagnostics
+			var diags protocol.Diagnostics
 			dv := st.encode(&diags)
-			if diags.hasError() {
+			if diags.HasError() {
 				t.Fatalf("encode: %s", diags[0].Detail)
 			}
 			attrs, err := objectAttrs(dv)
