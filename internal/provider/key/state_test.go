@@ -1,7 +1,6 @@
 package key
 
 import (
-	"fmt"
 	"reflect"
 	"testing"
 
@@ -9,6 +8,7 @@ import (
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol/prototest"
 )
 
 // A fully filled object encodes to a state in which every attribute of the
@@ -39,7 +39,7 @@ func TestObject_roundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	same(t, reflect.ValueOf(back).Elem(), reflect.ValueOf(o).Elem())
+	prototest.SameFields(t, back, o)
 }
 
 // Every computed attribute is filled from what etcd holds.
@@ -85,33 +85,4 @@ func fill(t *testing.T, v reflect.Value) {
 			t.Fatalf("fill does not know the type %s of object.%s: teach it", f.Type(), name)
 		}
 	}
-}
-
-// same fails on a field of got that differs from want.
-func same(t *testing.T, got, want reflect.Value) {
-	t.Helper()
-	for i := range want.NumField() {
-		g, w, name := got.Field(i).Interface(), want.Field(i).Interface(), want.Type().Field(i).Name
-		if wv, ok := w.(tftypes.Value); ok {
-			if gv, _ := g.(tftypes.Value); !gv.Equal(wv) {
-				t.Errorf("object.%s: decoded %v, encoded %v", name, gv, wv)
-			}
-			continue
-		}
-		if !reflect.DeepEqual(g, w) {
-			t.Errorf("object.%s: decoded %s, encoded %s (encode or decode drops it: state.go's fields)", name, show(g), show(w))
-		}
-	}
-}
-
-// show is a field's value, through its pointer.
-func show(v any) string {
-	r := reflect.ValueOf(v)
-	if r.Kind() == reflect.Pointer {
-		if r.IsNil() {
-			return "nil"
-		}
-		r = r.Elem()
-	}
-	return fmt.Sprint(r.Interface())
 }
