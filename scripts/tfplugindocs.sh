@@ -3,8 +3,9 @@
 # from `tofu providers schema -json` on the provider built from this
 # checkout (through a temporary dev_overrides CLI configuration), and is
 # handed to tfplugindocs with --providers-schema, so it neither downloads
-# Terraform nor needs one on PATH. cmd/docs-schema adds the list resource
-# schemas, which OpenTofu leaves out.
+# Terraform nor needs one on PATH. tools/cmd/docs-schema adds the list
+# resource schemas, which OpenTofu leaves out. Both tools build from the
+# tools module (tools/go.mod), which pins tfplugindocs.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -36,8 +37,9 @@ TF
 }
 # tfplugindocs looks the provider up under the short name; OpenTofu does not
 # know list resources, so their schemas are added from the provider itself.
-(cd "${root}" && go run ./cmd/docs-schema) <"${work}/raw.json" >"${work}/schema.json"
+go -C "${root}/tools" run ./cmd/docs-schema <"${work}/raw.json" >"${work}/schema.json"
 
+go -C "${root}/tools" build -o "${work}/tfplugindocs" github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs
 cd "${root}"
-go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate \
+"${work}/tfplugindocs" generate \
   --provider-name etcd --rendered-provider-name etcd --providers-schema "${work}/schema.json"

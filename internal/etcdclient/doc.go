@@ -1,9 +1,13 @@
 // Package etcdclient is a context-first wrapper around the etcd v3 Go client
 // (go.etcd.io/etcd/client/v3) that gives every caller the same behaviour:
 // request timeouts, typed errors that name what they are about, paged range
-// reads, and locks and watches that end when asked to. Its shapes are the
-// ones the package README documents; richer variants sit beside them under
-// their own names (PutRev, StartWatch, ListRange, Commit).
+// reads, and locks and watches that end when asked to. Its shapes are a
+// contract with its callers: they are those of the client README the
+// package was specified by (a document kept outside this repository), and
+// this comment is the repository's statement of that contract; readme_test.go
+// runs the README's usage snippets (verbatim but for the import path).
+// Richer variants sit beside them under their own names (PutRev,
+// StartWatch, ListRange, Commit).
 //
 // # Basic operations (CRUD)
 //

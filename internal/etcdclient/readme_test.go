@@ -1,9 +1,10 @@
 package etcdclient_test
 
-// The usage snippets of the package README (shared/reference/
-// etcd-client-README.ru.md), verbatim but for the import path, each
-// wrapped in a function and run against an embedded etcd: the README is
-// this package's contract with its callers.
+// The usage snippets of the client README this package was specified by (a
+// document kept outside this repository; the package comment in doc.go
+// states the same contract in it), verbatim but for the import path, each
+// wrapped in a function and run against an embedded etcd, so that the
+// package keeps the shapes its callers were promised.
 
 import (
 	"bytes"

@@ -64,7 +64,7 @@ func installCLIs(t *testing.T) []installCLI {
 // constraint runs `init` (which writes a lock file with the installed
 // package's hash), `apply`, an empty `plan` and `destroy`, with an empty CLI
 // configuration; and the same from a filesystem_mirror that
-// cmd/provider-mirror laid out from goreleaser-shaped archives. Through
+// tools/cmd/provider-mirror laid out from goreleaser-shaped archives. Through
 // every CLI the tests have.
 func TestAccInstall_localMirrorAndFilesystemMirror(t *testing.T) {
 	if testing.Short() || os.Getenv("TF_ACC") == "" {
@@ -106,7 +106,7 @@ func TestAccInstall_localMirrorAndFilesystemMirror(t *testing.T) {
 	// A filesystem mirror from a goreleaser-shaped archive of the same build.
 	dist, mirror := t.TempDir(), t.TempDir()
 	writeZip(t, filepath.Join(dist, fmt.Sprintf("terraform-provider-etcd_%s_%s.zip", version, osArch)), binary, installed)
-	mustOutput(t, root, nil, "go", "run", "./cmd/provider-mirror", "-dist", dist, "-out", mirror)
+	mustOutput(t, root, nil, "go", "-C", "tools", "run", "./cmd/provider-mirror", "-dist", dist, "-out", mirror)
 	mirrorHome := t.TempDir() // no implied local mirror directories here
 	mirrorConfig := filepath.Join(mirrorHome, "mirror.tfrc")
 	if err := os.WriteFile(mirrorConfig, fmt.Appendf(nil, "provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror), 0o600); err != nil {

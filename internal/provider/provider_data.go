@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"errors"
 	"fmt"
 	"sync"
 
@@ -19,34 +18,32 @@ type ProviderData struct {
 	err       error
 }
 
-var errNotConfigured = errors.New("the provider has not been configured")
+// conn is the client and limits, or why there is none (protocol.Checked
+// decides, for these resources and the etcd_prefix and etcd_key servers).
+func (d *ProviderData) conn() (protocol.Conn, error) {
+	if d == nil {
+		return protocol.Checked(protocol.Conn{}, nil)
+	}
+	return protocol.Checked(protocol.Conn{Client: d.client, MaxTxnOps: d.maxTxnOps}, d.err)
+}
 
 // Client returns the configured client, or why there is none.
 func (d *ProviderData) Client() (*etcdclient.Client, error) {
-	switch {
-	case d == nil:
-		return nil, errNotConfigured
-	case d.client == nil && d.err != nil:
-		return nil, d.err
-	case d.client == nil:
-		return nil, errNotConfigured
-	}
-	return d.client, nil
+	c, err := d.conn()
+	return c.Client, err
 }
 
 // MaxTxnOps is the most operations to put in one transaction.
 func (d *ProviderData) MaxTxnOps() int {
-	if d == nil || d.maxTxnOps < 1 {
-		return etcdclient.DefaultMaxTxnOps
-	}
-	return d.maxTxnOps
+	c, _ := d.conn()
+	return c.MaxTxnOps
 }
 
 // clientOrDiag returns the client, or adds an error diagnostic.
 func (d *ProviderData) clientOrDiag(diags *diag.Diagnostics) *etcdclient.Client {
 	c, err := d.Client()
 	if err != nil {
-		diags.AddError("etcd provider not configured", "Cannot reach etcd: "+err.Error())
+		diags.AddError(protocol.NotConfigured(err))
 		return nil
 	}
 	return c
@@ -85,6 +82,5 @@ func (l *lastConfigured) conn() (protocol.Conn, error) {
 	l.mu.RLock()
 	d := l.data
 	l.mu.RUnlock()
-	c, err := d.Client()
-	return protocol.Conn{Client: c, MaxTxnOps: d.MaxTxnOps()}, err
+	return d.conn()
 }

@@ -12,7 +12,7 @@ import (
 // cpuProfileEnv names a directory; when it is set, the provider writes a CPU
 // profile of its whole life to DIR/cpu-PID.pprof. Terraform starts the
 // provider itself, so an environment variable is the only way in. Only
-// builds with the cpuprofile tag have it: the benchmarks (cmd/bench) build
+// builds with the cpuprofile tag have it: the benchmarks (bench/cmd/bench) build
 // the provider so.
 const cpuProfileEnv = "TF_ETCD_CPUPROFILE"
 

@@ -69,7 +69,7 @@ func str(v *string) tftypes.Value {
 }
 
 // attrs is the configuration as Terraform sends it: computed attributes
-// null.
+// (and whatever c does not set) null.
 func (f *fixture) attrs(c config) map[string]tftypes.Value {
 	key := &f.key
 	if c.key != nil {
@@ -79,8 +79,7 @@ func (f *fixture) attrs(c config) map[string]tftypes.Value {
 	if c.unknownLease {
 		lease = tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)
 	}
-	return map[string]tftypes.Value{
-		"id":                tftypes.NewValue(tftypes.String, nil),
+	return protocol.WithNulls(objectType, map[string]tftypes.Value{
 		"key":               str(key),
 		"value":             str(c.value),
 		"value_base64":      str(c.valueBase64),
@@ -88,10 +87,7 @@ func (f *fixture) attrs(c config) map[string]tftypes.Value {
 		"value_wo_version":  tftypes.NewValue(tftypes.Number, c.woVersion),
 		"delete_on_destroy": tftypes.NewValue(tftypes.Bool, c.deleteOnDestroy),
 		"lease_id":          lease,
-		"create_revision":   tftypes.NewValue(tftypes.Number, nil),
-		"mod_revision":      tftypes.NewValue(tftypes.Number, nil),
-		"version":           tftypes.NewValue(tftypes.Number, nil),
-	}
+	})
 }
 
 func (f *fixture) dv(attrs map[string]tftypes.Value) *tfprotov6.DynamicValue {
@@ -109,8 +105,8 @@ func (f *fixture) proposed(prior *tfprotov6.DynamicValue, c config) *tfprotov6.D
 	f.t.Helper()
 	attrs := f.attrs(c)
 	if p := f.decodedAttrs(prior); p != nil {
-		for _, computed := range []string{"id", "create_revision", "mod_revision", "version"} {
-			attrs[computed] = p[computed]
+		for _, name := range computed {
+			attrs[name] = p[name]
 		}
 	}
 	return f.dv(attrs)

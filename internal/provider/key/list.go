@@ -20,16 +20,10 @@ import (
 // server has the resource's identity and state encoding.
 
 var (
-	listConfigType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-		"prefix":         tftypes.String,
-		"key":            tftypes.String,
-		"range_end":      tftypes.String,
-		"include_values": tftypes.Bool,
-		"limit":          tftypes.Number,
-	}}
-	prefixPath   = tftypes.NewAttributePath().WithAttributeName("prefix")
-	rangeEndPath = tftypes.NewAttributePath().WithAttributeName("range_end")
-	limitPath    = tftypes.NewAttributePath().WithAttributeName("limit")
+	listConfigType = protocol.ObjectType(listSchema())
+	prefixPath     = tftypes.NewAttributePath().WithAttributeName("prefix")
+	rangeEndPath   = tftypes.NewAttributePath().WithAttributeName("range_end")
+	limitPath      = tftypes.NewAttributePath().WithAttributeName("limit")
 )
 
 func listSchema() *tfprotov6.Schema {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -48,7 +49,7 @@ func validate(req *tfprotov6.ValidateResourceConfigRequest) protocol.Diagnostics
 			"The resource contains a non-null value for WriteOnly attribute value_wo. Write-only attributes are only supported in Terraform 1.11 and later.")
 	}
 
-	var config protocol.Diagnostics // what the framework's ValidateConfig said
+	var config protocol.Diagnostics // the checks across attributes, reported after the ones above
 	var set []string
 	for _, a := range []struct {
 		name string
@@ -125,9 +126,10 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 	return resp
 }
 
-// plan plans a change: id is the key; create_revision is kept from the
-// state; mod_revision and version are unknown when apply is to write the
-// key, and kept otherwise; value_wo is never planned (write-only).
+// plan plans a change: id is the key; on create every other computed
+// attribute is unknown; on update those a write may change (all but
+// keptOnWrite) are unknown when apply is to write the key, and kept
+// otherwise; value_wo is never planned (write-only).
 func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
 	var diags protocol.Diagnostics
 	resp := &tfprotov6.PlanResourceChangeResponse{PlannedPrivate: req.PriorPrivate, PlannedIdentity: req.PriorIdentity}
@@ -147,20 +149,21 @@ func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChang
 		diags.AddError("Cannot plan etcd_key", err.Error())
 		return resp
 	}
-	unknown := tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)
 	attrs["id"] = attrs["key"]
 	attrs["value_wo"] = tftypes.NewValue(tftypes.String, nil)
 	if prior == nil {
-		attrs["create_revision"], attrs["mod_revision"], attrs["version"] = unknown, unknown, unknown
+		unknownComputed(attrs, "id")
 	} else {
 		if !prior["key"].Equal(attrs["key"]) {
 			resp.RequiresReplace = append(resp.RequiresReplace, keyPath)
 		}
 		if plansWrite(attrs, prior, config, req.PriorPrivate, &diags) {
-			attrs["mod_revision"], attrs["version"] = unknown, unknown
+			unknownComputed(attrs, keptOnWrite...)
 		}
-		if attrs["create_revision"].IsNull() {
-			attrs["create_revision"] = unknown
+		for _, name := range keptOnWrite { // null in a state from before the attribute
+			if attrs[name].IsNull() {
+				attrs[name] = tftypes.NewValue(objectType.AttributeTypes[name], tftypes.UnknownValue)
+			}
 		}
 	}
 	planned, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, attrs))
@@ -172,6 +175,20 @@ func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChang
 		resp.PlannedIdentity = identity.Encode(key, &diags)
 	}
 	return resp
+}
+
+// keptOnWrite are the computed attributes a write of the key never changes;
+// every other computed attribute is planned unknown when apply writes it.
+var keptOnWrite = []string{"id", "create_revision"}
+
+// unknownComputed plans every computed attribute but those in keep as
+// unknown.
+func unknownComputed(attrs map[string]tftypes.Value, keep ...string) {
+	for _, name := range computed {
+		if !slices.Contains(keep, name) {
+			attrs[name] = tftypes.NewValue(objectType.AttributeTypes[name], tftypes.UnknownValue)
+		}
+	}
 }
 
 // plansWrite reports whether an update writes the key: its value or lease
@@ -232,8 +249,8 @@ func generateConfig(req *tfprotov6.GenerateResourceConfigRequest) *tfprotov6.Gen
 		diags.AddError("Cannot generate etcd_key configuration", err.Error())
 		return &tfprotov6.GenerateResourceConfigResponse{Diagnostics: diags}
 	}
-	for _, computed := range []string{"id", "create_revision", "mod_revision", "version"} {
-		attrs[computed] = tftypes.NewValue(objectType.AttributeTypes[computed], nil)
+	for _, name := range computed {
+		attrs[name] = tftypes.NewValue(objectType.AttributeTypes[name], nil)
 	}
 	dv, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, attrs))
 	if err != nil {

@@ -11,19 +11,11 @@ import (
 const TypeName = "etcd_key"
 
 var (
-	objectType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-		"id":                tftypes.String,
-		"key":               tftypes.String,
-		"value":             tftypes.String,
-		"value_base64":      tftypes.String,
-		"value_wo":          tftypes.String,
-		"value_wo_version":  tftypes.Number,
-		"delete_on_destroy": tftypes.Bool,
-		"lease_id":          tftypes.Number,
-		"create_revision":   tftypes.Number,
-		"mod_revision":      tftypes.Number,
-		"version":           tftypes.Number,
-	}}
+	// objectType and computed follow from the schema: an attribute is
+	// named once, in resourceSchema.
+	objectType = protocol.ObjectType(resourceSchema())
+	computed   = protocol.ComputedAttributes(resourceSchema())
+
 	keyPath       = tftypes.NewAttributePath().WithAttributeName("key")
 	leaseIDPath   = tftypes.NewAttributePath().WithAttributeName("lease_id")
 	woVersionPath = tftypes.NewAttributePath().WithAttributeName("value_wo_version")

@@ -40,7 +40,7 @@ type change struct {
 }
 
 func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) *tfprotov6.ApplyResourceChangeResponse {
-	var diags diagnostics
+	var diags protocol.Diagnostics
 	resp := &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Private: req.PlannedPrivate}
 	defer func() { resp.Diagnostics = diags }()
 	prior, err1 := decodeStateLazy(req.PriorState)
@@ -51,10 +51,10 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 		err1 = errors.Join(err1, prior.loadKeys())
 	}
 	if err := errors.Join(err1, err2); err != nil {
-		diags.addError("Cannot apply etcd_prefix", err.Error())
+		diags.AddError("Cannot apply etcd_prefix", err.Error())
 		return resp
 	}
-	conn, ok := s.conn(&diags)
+	conn, ok := s.connect.Connect(&diags)
 	if !ok {
 		return resp
 	}
@@ -66,7 +66,7 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 			err = errors.New("keys_wo is not in the configuration")
 		}
 		if err != nil {
-			diags.addError("Cannot apply etcd_prefix", err.Error())
+			diags.AddError("Cannot apply etcd_prefix", err.Error())
 			return resp
 		}
 		planned.Keys = keys
@@ -84,7 +84,7 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 		resp.NewState = nullState()
 	} else {
 		resp.NewState = cmp.Or(out.state, resp.NewState)
-		resp.NewIdentity = encodeIdentity(cmp.Or(planned, prior).Prefix, &diags)
+		resp.NewIdentity = identity.Encode(cmp.Or(planned, prior).Prefix, &diags)
 	}
 	next := guard
 	if out.rev > 0 {
@@ -106,14 +106,14 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 // create before anything is written. A create that fails records nothing,
 // so that Terraform does not taint the resource (a replace would delete
 // every key first); the next apply adopts what was written and writes the rest.
-func create(ctx context.Context, conn Conn, planned *state, plannedDV *tfprotov6.DynamicValue, diags *diagnostics) applied {
+func create(ctx context.Context, conn protocol.Conn, planned *state, plannedDV *tfprotov6.DynamicValue, diags *protocol.Diagnostics) applied {
 	existing, existingRev, err := readKeys(ctx, conn, planned)
 	if err != nil {
-		diags.addError("Cannot create etcd_prefix", err.Error())
+		diags.AddError("Cannot create etcd_prefix", err.Error())
 		return applied{deleted: true}
 	}
 	if err := checkAdoptable(planned, existing); err != nil {
-		diags.addError("etcd_prefix already holds keys", err.Error())
+		diags.AddError("etcd_prefix already holds keys", err.Error())
 		return applied{deleted: true}
 	}
 	c := change{
@@ -127,7 +127,7 @@ func create(ctx context.Context, conn Conn, planned *state, plannedDV *tfprotov6
 	}
 	tflog.Debug(ctx, "creating etcd_prefix", map[string]any{"prefix": planned.Prefix, "adopted": len(existing), "puts": len(c.ops)})
 	out := commit(ctx, conn, planned, c, plannedDV, diags)
-	if diags.hasError() {
+	if diags.HasError() {
 		return applied{deleted: true}
 	}
 	if planned.WriteOnly {
@@ -140,7 +140,7 @@ func create(ctx context.Context, conn Conn, planned *state, plannedDV *tfprotov6
 // revision it was written at (the commit's, or baseRev, the newest revision
 // read before, when nothing needed writing), and private state a
 // fingerprint of the map.
-func (out *applied) rememberWriteOnly(planned *state, baseRev int64, diags *diagnostics) {
+func (out *applied) rememberWriteOnly(planned *state, baseRev int64, diags *protocol.Diagnostics) {
 	written := max(out.rev, baseRev)
 	out.wo = newWriteOnly(planned.Keys, written)
 	done := *planned
@@ -182,7 +182,7 @@ func checkAdoptable(planned *state, existing map[string]string) error {
 		planned.Prefix, strings.Join(names, ", "), protocol.ImportBlock(TypeName, planned.Prefix), alternative)
 }
 
-func update(ctx context.Context, conn Conn, prior, planned *state, guard private, plannedDV *tfprotov6.DynamicValue, diags *diagnostics) applied {
+func update(ctx context.Context, conn protocol.Conn, prior, planned *state, guard private, plannedDV *tfprotov6.DynamicValue, diags *protocol.Diagnostics) applied {
 	if planned.WriteOnly && planned.WORevision != nil {
 		// The plan kept keys_wo_revision: nothing of keys_wo is to be
 		// written (only Terraform's own settings changed).
@@ -196,7 +196,7 @@ func update(ctx context.Context, conn Conn, prior, planned *state, guard private
 		var err error
 		base, baseRev, err = readWriteOnlyBase(ctx, conn, prior, guard)
 		if err != nil {
-			diags.addError("Cannot update etcd_prefix", err.Error())
+			diags.AddError("Cannot update etcd_prefix", err.Error())
 			return applied{}
 		}
 	}
@@ -213,7 +213,7 @@ func update(ctx context.Context, conn Conn, prior, planned *state, guard private
 	}
 	tflog.Debug(ctx, "updating etcd_prefix", map[string]any{"prefix": planned.Prefix, "writes": len(c.ops)})
 	out := commit(ctx, conn, planned, c, plannedDV, diags)
-	if planned.WriteOnly && !diags.hasError() {
+	if planned.WriteOnly && !diags.HasError() {
 		out.rememberWriteOnly(planned, max(baseRev, guard.ModRevision), diags)
 	}
 	return out
@@ -224,7 +224,7 @@ func update(ctx context.Context, conn Conn, prior, planned *state, guard private
 // Terraform wrote. Keys Terraform did not write are left out of a
 // non-exclusive base, so that writing them must find them absent, as for
 // keys.
-func readWriteOnlyBase(ctx context.Context, conn Conn, prior *state, guard private) (map[string]string, int64, error) {
+func readWriteOnlyBase(ctx context.Context, conn protocol.Conn, prior *state, guard private) (map[string]string, int64, error) {
 	st := *prior
 	st.Keys = map[string]string{}
 	if guard.WriteOnly != nil {
@@ -234,13 +234,13 @@ func readWriteOnlyBase(ctx context.Context, conn Conn, prior *state, guard priva
 	return keys, rev, err
 }
 
-func destroy(ctx context.Context, conn Conn, prior *state, guard private, diags *diagnostics) applied {
-	if keptOnDestroy(ctx, prior) {
+func destroy(ctx context.Context, conn protocol.Conn, prior *state, guard private, diags *protocol.Diagnostics) applied {
+	if protocol.KeptOnDestroy(ctx, prior.DeleteOnDestroy, TypeName, prior.Prefix) {
 		return applied{deleted: true}
 	}
 	if prior.Exclusive {
 		if _, err := conn.Client.DeletePrefix(ctx, prior.Prefix); err != nil {
-			diags.addError("Cannot delete etcd_prefix", err.Error())
+			diags.AddError("Cannot delete etcd_prefix", err.Error())
 			return applied{}
 		}
 		return applied{deleted: true}
@@ -257,7 +257,7 @@ func destroy(ctx context.Context, conn Conn, prior *state, guard private, diags 
 	}
 	out := commit(ctx, conn, prior, c, nil, diags)
 	out.rev = 0 // a destroyed resource keeps no guard
-	if !diags.hasError() {
+	if !diags.HasError() {
 		out.deleted = true
 	}
 	return out
@@ -268,7 +268,7 @@ func destroy(ctx context.Context, conn Conn, prior *state, guard private, diags 
 // explains the failure and how many writes landed, and returns target with
 // exactly the committed writes applied, so that the state records what etcd
 // holds and the next plan shows the rest.
-func commit(ctx context.Context, conn Conn, target *state, c change, done *tfprotov6.DynamicValue, diags *diagnostics) applied {
+func commit(ctx context.Context, conn protocol.Conn, target *state, c change, done *tfprotov6.DynamicValue, diags *protocol.Diagnostics) applied {
 	var n int
 	var rev int64
 	var err error
@@ -287,7 +287,7 @@ func commit(ctx context.Context, conn Conn, target *state, c change, done *tfpro
 	if errors.Is(err, etcdclient.ErrCompareFailed) {
 		detail = compareFailedDetail(target.Prefix, err, c.compareHint)
 	}
-	diags.addError(c.summary, writeErrorDetail(detail, n, len(c.ops), c.recordsNone))
+	diags.AddError(c.summary, writeErrorDetail(detail, n, len(c.ops), c.recordsNone))
 	partial := target.withKeys(applyOps(target.Prefix, c.base, c.ops[:n]))
 	return applied{state: partial.encode(diags), rev: rev, writes: n}
 }
@@ -301,4 +301,17 @@ func writeErrorDetail(detail string, applied, total int, recordsNone bool) strin
 			"The state records nothing, so the resource is not tainted: the next apply keeps the keys already written and writes the rest.", detail, applied, total)
 	}
 	return fmt.Sprintf("%s\n\n%d of %d writes were committed before the error, in whole transactions; the state records exactly those, and the next plan shows the rest.", detail, applied, total)
+}
+
+// compareFailedDetail explains a guard that failed, as etcd_key does: which
+// keys, at which revisions, and what to run. writeErrorDetail then says
+// what was written, once.
+func compareFailedDetail(prefix string, err error, hint string) string {
+	which := "some of them"
+	var changed *etcdclient.ChangedKeysError
+	if errors.As(err, &changed) && len(changed.Changed) > 0 {
+		which = changed.Summary()
+	}
+	return fmt.Sprintf("Keys under the prefix %q changed outside Terraform since the last refresh: someone else wrote them after Terraform read them (%s). %s",
+		prefix, which, hint)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdtest"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol/prototest"
 )
 
@@ -27,10 +28,10 @@ type fixture struct {
 func newFixture(t *testing.T, maxTxnOps int) *fixture {
 	t.Helper()
 	client := etcdtest.Client(t, etcdtest.Shared(t).Config)
-	conn := Conn{Client: client, MaxTxnOps: maxTxnOps}
+	conn := protocol.Conn{Client: client, MaxTxnOps: maxTxnOps}
 	return &fixture{
 		t:      t,
-		server: NewServer(func() (Conn, error) { return conn, nil }),
+		server: NewServer(func() (protocol.Conn, error) { return conn, nil }),
 		client: client,
 		prefix: etcdtest.Prefix(t),
 	}
@@ -79,8 +80,8 @@ func (f *fixture) value(c config) *tfprotov6.DynamicValue {
 		}
 		keysWO = tftypes.NewValue(keysType, elems)
 	}
-	dv, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, map[string]tftypes.Value{
-		"id":                tftypes.NewValue(tftypes.String, nil),
+	// Computed attributes are null in a configuration.
+	dv, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, protocol.WithNulls(objectType, map[string]tftypes.Value{
 		"prefix":            tftypes.NewValue(tftypes.String, f.prefix),
 		"keys":              keys,
 		"keys_json":         keysJSON,
@@ -89,8 +90,7 @@ func (f *fixture) value(c config) *tfprotov6.DynamicValue {
 		"delete_on_destroy": tftypes.NewValue(tftypes.Bool, c.deleteOnDestroy),
 		"keys_wo":           keysWO,
 		"keys_wo_version":   tftypes.NewValue(tftypes.Number, c.woVersion),
-		"keys_wo_revision":  tftypes.NewValue(tftypes.Number, nil),
-	}))
+	})))
 	if err != nil {
 		f.t.Fatal(err)
 	}

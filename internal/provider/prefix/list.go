@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 // The etcd_prefix list resource is served here, beside etcd_prefix itself,
@@ -23,11 +24,8 @@ import (
 // per-attribute reflection over every key of every listed prefix.
 
 var (
-	listConfigType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-		"prefix": tftypes.String,
-		"depth":  tftypes.Number,
-	}}
-	depthPath = tftypes.NewAttributePath().WithAttributeName("depth")
+	listConfigType = protocol.ObjectType(listSchema())
+	depthPath      = tftypes.NewAttributePath().WithAttributeName("depth")
 )
 
 const (
@@ -63,30 +61,30 @@ type listConfig struct {
 	known  bool
 }
 
-func decodeListConfig(dv *tfprotov6.DynamicValue, diags *diagnostics) listConfig {
+func decodeListConfig(dv *tfprotov6.DynamicValue, diags *protocol.Diagnostics) listConfig {
 	cfg := listConfig{depth: defaultDepth}
 	if dv == nil {
-		diags.addAttrError(prefixPath, "Missing prefix", "Set prefix, the parent prefix whose sub-prefixes to list, such as \"/apps/\".")
+		diags.AddAttrError(prefixPath, "Missing prefix", "Set prefix, the parent prefix whose sub-prefixes to list, such as \"/apps/\".")
 		return cfg
 	}
 	v, err := dv.Unmarshal(listConfigType)
 	if err != nil {
-		diags.addError("Invalid etcd_prefix list configuration", err.Error())
+		diags.AddError("Invalid etcd_prefix list configuration", err.Error())
 		return cfg
 	}
 	var attrs map[string]tftypes.Value
 	if err := v.As(&attrs); err != nil || v.IsNull() {
-		diags.addAttrError(prefixPath, "Missing prefix", "Set prefix, the parent prefix whose sub-prefixes to list, such as \"/apps/\".")
+		diags.AddAttrError(prefixPath, "Missing prefix", "Set prefix, the parent prefix whose sub-prefixes to list, such as \"/apps/\".")
 		return cfg
 	}
 	cfg.known = attrs["prefix"].IsKnown() && attrs["depth"].IsKnown()
 	switch p := attrs["prefix"]; {
 	case p.IsNull():
-		diags.addAttrError(prefixPath, "Missing prefix", "Set prefix, the parent prefix whose sub-prefixes to list, such as \"/apps/\".")
+		diags.AddAttrError(prefixPath, "Missing prefix", "Set prefix, the parent prefix whose sub-prefixes to list, such as \"/apps/\".")
 	case p.IsKnown():
-		cfg.parent, _ = knownString(p)
+		cfg.parent, _ = protocol.KnownString(p)
 		if cfg.parent != "" && !strings.HasSuffix(cfg.parent, "/") {
-			diags.addAttrWarning(prefixPath, "Prefix does not end with /",
+			diags.AddAttrWarning(prefixPath, "Prefix does not end with /",
 				fmt.Sprintf("The sub-prefixes of %q are found by the / after it, so keys such as %q belong to the listed sub-prefixes too. End it with \"/\" unless that is what you want.",
 					cfg.parent, cfg.parent+"x/y"))
 		}
@@ -94,12 +92,12 @@ func decodeListConfig(dv *tfprotov6.DynamicValue, diags *diagnostics) listConfig
 	if d := attrs["depth"]; d.IsKnown() && !d.IsNull() {
 		var f big.Float
 		if err := d.As(&f); err != nil {
-			diags.addAttrError(depthPath, "Invalid depth", err.Error())
+			diags.AddAttrError(depthPath, "Invalid depth", err.Error())
 			return cfg
 		}
 		n, acc := f.Int64()
 		if acc != big.Exact || n < 1 || n > maxDepth {
-			diags.addAttrError(depthPath, "Invalid depth",
+			diags.AddAttrError(depthPath, "Invalid depth",
 				fmt.Sprintf("depth must be a whole number from 1 to %d (the number of segments below prefix), not %s.", maxDepth, f.Text('g', -1)))
 			return cfg
 		}
@@ -125,9 +123,9 @@ func subPrefix(parent, key string, depth int) (string, bool) {
 }
 
 func (s *server) validateListConfig(req *tfprotov6.ValidateListResourceConfigRequest) *tfprotov6.ValidateListResourceConfigResponse {
-	var diags diagnostics
+	var diags protocol.Diagnostics
 	if req.TypeName != TypeName {
-		diags.addError("Unknown list resource", fmt.Sprintf("This server lists only %s, not %s. This is a bug in the provider; please report it.", TypeName, req.TypeName))
+		diags.AddError("Unknown list resource", fmt.Sprintf("This server lists only %s, not %s. This is a bug in the provider; please report it.", TypeName, req.TypeName))
 	} else {
 		decodeListConfig(req.Config, &diags)
 	}
@@ -138,16 +136,16 @@ func (s *server) validateListConfig(req *tfprotov6.ValidateListResourceConfigReq
 var errStop = errors.New("listing stopped")
 
 func (s *server) list(ctx context.Context, req *tfprotov6.ListResourceRequest) *tfprotov6.ListResourceServerStream {
-	var diags diagnostics
+	var diags protocol.Diagnostics
 	cfg := decodeListConfig(req.Config, &diags)
-	if !diags.hasError() && !cfg.known {
-		diags.addError("Configuration not known", "The etcd_prefix list configuration depends on values that are not known yet.")
+	if !diags.HasError() && !cfg.known {
+		diags.AddError("Configuration not known", "The etcd_prefix list configuration depends on values that are not known yet.")
 	}
-	var conn Conn
-	if !diags.hasError() {
-		conn, _ = s.conn(&diags)
+	var conn protocol.Conn
+	if !diags.HasError() {
+		conn, _ = s.connect.Connect(&diags)
 	}
-	if diags.hasError() {
+	if diags.HasError() {
 		return &tfprotov6.ListResourceServerStream{Results: func(push func(tfprotov6.ListResourceResult) bool) {
 			push(tfprotov6.ListResourceResult{Diagnostics: diags})
 		}}
@@ -162,8 +160,8 @@ func (s *server) list(ctx context.Context, req *tfprotov6.ListResourceRequest) *
 			return
 		}
 		if !errors.Is(err, errStop) {
-			var d diagnostics
-			d.addError("Cannot list etcd prefixes", err.Error())
+			var d protocol.Diagnostics
+			d.AddError("Cannot list etcd prefixes", err.Error())
 			push(tfprotov6.ListResourceResult{Diagnostics: d})
 		}
 	}}
@@ -215,14 +213,14 @@ func (l *lister) flush() bool {
 	if l.count == 0 {
 		return true
 	}
-	var diags diagnostics
+	var diags protocol.Diagnostics
 	res := tfprotov6.ListResourceResult{
 		DisplayName: l.cur + " (" + strconv.Itoa(l.count) + " keys)",
-		Identity:    encodeIdentity(l.cur, &diags),
+		Identity:    identity.Encode(l.cur, &diags),
 	}
 	if l.withKeys {
 		if l.binary != "" {
-			diags.add(tfprotov6.DiagnosticSeverityWarning, nil, "Prefix holds binary data",
+			diags.Add(tfprotov6.DiagnosticSeverityWarning, nil, "Prefix holds binary data",
 				fmt.Sprintf("The key %q under %q holds bytes that are not UTF-8 text, which etcd_prefix cannot represent; manage it with etcd_key and value_base64, or use exclusive = false.", l.binary, l.cur))
 		} else {
 			res.Resource = (&state{Prefix: l.cur, Keys: l.keys, Exclusive: true}).encode(&diags)
@@ -242,21 +240,22 @@ func (l *lister) flush() bool {
 // etcd_prefix: its state without the computed id, and with keys or
 // keys_json, whichever the state holds.
 func generateConfig(req *tfprotov6.GenerateResourceConfigRequest) *tfprotov6.GenerateResourceConfigResponse {
-	var diags diagnostics
+	var diags protocol.Diagnostics
 	attrs, err := objectAttrs(req.State)
 	if err != nil || attrs == nil {
 		if err == nil {
 			err = errors.New("the state is null")
 		}
-		diags.addError("Cannot generate etcd_prefix configuration", err.Error())
+		diags.AddError("Cannot generate etcd_prefix configuration", err.Error())
 		return &tfprotov6.GenerateResourceConfigResponse{Diagnostics: diags}
 	}
 	// Computed-only attributes have no place in a configuration.
-	attrs["id"] = tftypes.NewValue(tftypes.String, nil)
-	attrs["keys_wo_revision"] = tftypes.NewValue(tftypes.Number, nil)
+	for _, name := range computed {
+		attrs[name] = tftypes.NewValue(objectType.AttributeTypes[name], nil)
+	}
 	dv, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, attrs))
 	if err != nil {
-		diags.addError("Cannot generate etcd_prefix configuration", err.Error())
+		diags.AddError("Cannot generate etcd_prefix configuration", err.Error())
 		return &tfprotov6.GenerateResourceConfigResponse{Diagnostics: diags}
 	}
 	return &tfprotov6.GenerateResourceConfigResponse{Config: &dv}

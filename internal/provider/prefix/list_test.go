@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 func TestSubPrefix(t *testing.T) {
@@ -30,7 +32,7 @@ func TestSubPrefix(t *testing.T) {
 }
 
 func TestGenerateConfig(t *testing.T) {
-	st := (&state{Prefix: "/apps/shop/", Keys: map[string]string{"db/host": "h"}, Exclusive: true}).encode(&diagnostics{})
+	st := (&state{Prefix: "/apps/shop/", Keys: map[string]string{"db/host": "h"}, Exclusive: true}).encode(&protocol.Diagnostics{})
 	resp := generateConfig(&tfprotov6.GenerateResourceConfigRequest{TypeName: TypeName, State: st})
 	if len(resp.Diagnostics) > 0 {
 		t.Fatal(resp.Diagnostics[0].Detail)
@@ -42,7 +44,7 @@ func TestGenerateConfig(t *testing.T) {
 	if !attrs["id"].IsNull() || !attrs["keys_json"].IsNull() {
 		t.Fatalf("id or keys_json in the generated configuration: %v", attrs)
 	}
-	if p, _ := knownString(attrs["prefix"]); p != "/apps/shop/" {
+	if p, _ := protocol.KnownString(attrs["prefix"]); p != "/apps/shop/" {
 		t.Fatalf("prefix = %q", p)
 	}
 	if keys, _ := stringMap(attrs["keys"]); keys["db/host"] != "h" {

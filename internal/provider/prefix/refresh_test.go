@@ -18,6 +18,7 @@ import (
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdtest"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 // ownFixture is a fixture on an etcd of the test's own, which the test may
@@ -31,9 +32,9 @@ func newOwnFixture(t *testing.T, maxTxnOps int) *ownFixture {
 	t.Helper()
 	srv := etcdtest.New(t)
 	client := etcdtest.Client(t, srv.ClientConfig())
-	conn := Conn{Client: client, MaxTxnOps: maxTxnOps}
+	conn := protocol.Conn{Client: client, MaxTxnOps: maxTxnOps}
 	return &ownFixture{
-		fixture: &fixture{t: t, server: NewServer(func() (Conn, error) { return conn, nil }), client: client, prefix: "/own/"},
+		fixture: &fixture{t: t, server: NewServer(func() (protocol.Conn, error) { return conn, nil }), client: client, prefix: "/own/"},
 		server:  srv,
 	}
 }
@@ -461,14 +462,14 @@ func TestRefresh_writeOnlySameRevisionOtherEtcd(t *testing.T) {
 func BenchmarkRefresh100k(b *testing.B) {
 	srv := etcdtest.New(b)
 	client := etcdtest.Client(b, srv.ClientConfig())
-	conn := Conn{Client: client, MaxTxnOps: 128}
-	server := NewServer(func() (Conn, error) { return conn, nil })
+	conn := protocol.Conn{Client: client, MaxTxnOps: 128}
+	server := NewServer(func() (protocol.Conn, error) { return conn, nil })
 	keys := make(map[string]string, 100000)
 	for i := range 100000 {
 		keys[fmt.Sprintf("k%06d", i)] = fmt.Sprintf("value-%06d-%s", i, "0123456789012345678901234567890123456789")
 	}
 	st := &state{Prefix: "/bench/", Exclusive: true, JSON: true, KeysJSON: canonicalKeysJSON(keys), Keys: keys}
-	var diags diagnostics
+	var diags protocol.Diagnostics
 	ops := diffOps(st.Prefix, nil, keys, 0)
 	if _, _, err := client.CommitChunks(b.Context(), ops, 128, etcdclient.MaxTxnBytes); err != nil {
 		b.Fatal(err)

@@ -12,22 +12,23 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
-func validate(config *tfprotov6.DynamicValue) diagnostics {
-	var diags diagnostics
+func validate(config *tfprotov6.DynamicValue) protocol.Diagnostics {
+	var diags protocol.Diagnostics
 	attrs, err := objectAttrs(config)
 	if err != nil {
-		diags.addError("Invalid etcd_prefix configuration", err.Error())
+		diags.AddError("Invalid etcd_prefix configuration", err.Error())
 		return diags
 	}
-	prefix, prefixKnown := knownString(attrs["prefix"])
+	prefix, prefixKnown := protocol.KnownString(attrs["prefix"])
 	if prefixKnown {
 		switch {
 		case prefix == "":
-			diags.addAttrError(prefixPath, "Empty prefix", "prefix must not be empty: an empty prefix would cover every key in etcd.")
+			diags.AddAttrError(prefixPath, "Empty prefix", "prefix must not be empty: an empty prefix would cover every key in etcd.")
 		case !strings.HasSuffix(prefix, "/"):
-			diags.addAttrWarning(prefixPath, "Prefix does not end with /",
+			diags.AddAttrWarning(prefixPath, "Prefix does not end with /",
 				fmt.Sprintf("The prefix %q also matches keys of sibling names, such as %q. End it with \"/\" unless that is what you want.", prefix, prefix+"x"))
 		}
 	}
@@ -48,30 +49,30 @@ func validate(config *tfprotov6.DynamicValue) diagnostics {
 		if set[1] == "keys_wo" {
 			at = nil // its source lines may hold a literal secret
 		}
-		diags.addAttrError(at, "Conflicting attributes",
+		diags.AddAttrError(at, "Conflicting attributes",
 			fmt.Sprintf("%s are set: %s", strings.Join(set, " and "), oneOf))
 	case len(set) == 0:
-		diags.addAttrError(keysPath, "Missing keys", "Set keys (a map), keys_json (a JSON object), keys_base64 (a map of base64 values) or keys_wo (a map of secrets kept out of the state). To declare an empty prefix, use keys = {}.")
+		diags.AddAttrError(keysPath, "Missing keys", "Set keys (a map), keys_json (a JSON object), keys_base64 (a map of base64 values) or keys_wo (a map of secrets kept out of the state). To declare an empty prefix, use keys = {}.")
 	}
 	if !attrs["keys_wo_version"].IsNull() && wo.IsNull() {
-		diags.addAttrError(woVersionPath, "keys_wo_version without keys_wo",
+		diags.AddAttrError(woVersionPath, "keys_wo_version without keys_wo",
 			"keys_wo_version is set but keys_wo is not: keys_wo_version only says when to write keys_wo again. Set keys_wo, or remove keys_wo_version.")
 	}
 	if wo.IsKnown() && !wo.IsNull() {
 		if m, err := stringMap(wo); err == nil {
-			diags.checkSizes(prefix, m, nil) // no source lines: they may hold a literal secret
+			checkSizes(&diags, prefix, m, nil) // no source lines: they may hold a literal secret
 		}
 	}
-	if s, ok := knownString(jsonText); ok && !fitsKeysJSON(prefix, s) {
+	if s, ok := protocol.KnownString(jsonText); ok && !fitsKeysJSON(prefix, s) {
 		if m, err := parseKeysJSON(s); err != nil {
-			diags.addAttrError(keysJSONPath, "Invalid keys_json", err.Error())
+			diags.AddAttrError(keysJSONPath, "Invalid keys_json", err.Error())
 		} else {
-			diags.checkSizes(prefix, m, keysJSONPath)
+			checkSizes(&diags, prefix, m, keysJSONPath)
 		}
 	}
 	if keys.IsKnown() && !keys.IsNull() {
 		if m, err := stringMap(keys); err == nil {
-			diags.checkSizes(prefix, m, keysPath)
+			checkSizes(&diags, prefix, m, keysPath)
 		}
 	}
 	if b64.IsKnown() && !b64.IsNull() {
@@ -83,20 +84,20 @@ func validate(config *tfprotov6.DynamicValue) diagnostics {
 				}
 			}
 			if m, err := decodeBase64Keys(known); err != nil {
-				diags.addAttrError(base64Path, "Invalid keys_base64", err.Error())
+				diags.AddAttrError(base64Path, "Invalid keys_base64", err.Error())
 			} else {
-				diags.checkSizes(prefix, m, base64Path)
+				checkSizes(&diags, prefix, m, base64Path)
 			}
 		}
 	}
 	return diags
 }
 
-func (d *diagnostics) checkSizes(prefix string, keys map[string]string, at *tftypes.AttributePath) {
+func checkSizes(d *protocol.Diagnostics, prefix string, keys map[string]string, at *tftypes.AttributePath) {
 	for rel, v := range keys {
 		if !surelyFits(prefix, rel, v) {
 			if err := etcdclient.CheckPutSize(prefix+rel, len(v)); err != nil {
-				d.addAttrError(at, "Value too large", err.Error()+".")
+				d.AddAttrError(at, "Value too large", err.Error()+".")
 			}
 		}
 	}
@@ -144,28 +145,28 @@ func fitsKeysJSON(prefix, s string) bool {
 // deletes, leases, compaction, defragmentation and restores; any future
 // shortcut must keep it passing.
 func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *tfprotov6.ReadResourceResponse {
-	var diags diagnostics
+	var diags protocol.Diagnostics
 	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState}
 	defer func() { resp.Diagnostics = diags }()
 	st, err := decodeStateLazy(req.CurrentState)
 	if err != nil {
-		diags.addError("Cannot read etcd_prefix state", err.Error())
+		diags.AddError("Cannot read etcd_prefix state", err.Error())
 		return resp
 	}
-	conn, ok := s.conn(&diags)
+	conn, ok := s.connect.Connect(&diags)
 	if !ok {
 		return resp
 	}
 	priv := decodePrivate(req.Private)
-	resp.NewIdentity = encodeIdentity(st.Prefix, &diags)
+	resp.NewIdentity = identity.Encode(st.Prefix, &diags)
 	if err := st.loadKeys(); err != nil {
-		diags.addError("Cannot read etcd_prefix state", err.Error())
+		diags.AddError("Cannot read etcd_prefix state", err.Error())
 		return resp
 	}
 	if st.Encoded && st.Exclusive && !st.WriteOnly {
 		same, rev, err := holdsExactly(ctx, conn, st)
 		if err != nil {
-			diags.addError("Cannot read etcd_prefix", err.Error())
+			diags.AddError("Cannot read etcd_prefix", err.Error())
 			return resp
 		}
 		if same { // the state stands as it is
@@ -184,7 +185,7 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 		err = binaryValuesError(st.Prefix, got, st.textAttr())
 	}
 	if err != nil {
-		diags.addError("Cannot read etcd_prefix", err.Error())
+		diags.AddError("Cannot read etcd_prefix", err.Error())
 		return resp
 	}
 	if wo := priv.WriteOnly; revs != nil {
@@ -209,7 +210,7 @@ var errDiffers = errors.New("etcd differs from the state")
 // holds exactly st.Keys, and the newest mod revision among them. It builds
 // no map and stops at the first difference: a no-op refresh of a large
 // prefix costs one lookup per key.
-func holdsExactly(ctx context.Context, conn Conn, st *state) (bool, int64, error) {
+func holdsExactly(ctx context.Context, conn protocol.Conn, st *state) (bool, int64, error) {
 	var n int
 	var maxRev int64
 	_, err := conn.Client.ForEach(ctx, etcdclient.PrefixRange(st.Prefix), func(kv etcdclient.KeyValue) error {
@@ -230,13 +231,13 @@ func holdsExactly(ctx context.Context, conn Conn, st *state) (bool, int64, error
 // readKeys returns what etcd holds of the resource: every key under the
 // prefix when exclusive, else the keys the state lists, with the highest
 // mod revision among them.
-func readKeys(ctx context.Context, conn Conn, st *state) (map[string]string, int64, error) {
+func readKeys(ctx context.Context, conn protocol.Conn, st *state) (map[string]string, int64, error) {
 	return readKeysRevs(ctx, conn, st, nil)
 }
 
 // readKeysRevs is readKeys that also records each key's mod revision in
 // revs, unless revs is nil.
-func readKeysRevs(ctx context.Context, conn Conn, st *state, revs map[string]int64) (map[string]string, int64, error) {
+func readKeysRevs(ctx context.Context, conn protocol.Conn, st *state, revs map[string]int64) (map[string]string, int64, error) {
 	got := map[string]string{}
 	var maxRev int64
 	add := func(kv etcdclient.KeyValue) error {
@@ -272,12 +273,12 @@ func readKeysRevs(ctx context.Context, conn Conn, st *state, revs map[string]int
 }
 
 func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
-	var diags diagnostics
+	var diags protocol.Diagnostics
 	resp := &tfprotov6.PlanResourceChangeResponse{PlannedPrivate: req.PriorPrivate}
 	defer func() { resp.Diagnostics = diags }()
 	attrs, err := objectAttrs(req.ProposedNewState)
 	if err != nil {
-		diags.addError("Cannot plan etcd_prefix", err.Error())
+		diags.AddError("Cannot plan etcd_prefix", err.Error())
 		return resp
 	}
 	if attrs == nil { // destroy
@@ -301,11 +302,11 @@ func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChang
 	}
 	planned, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, attrs))
 	if err != nil {
-		diags.addError("Cannot plan etcd_prefix", err.Error())
+		diags.AddError("Cannot plan etcd_prefix", err.Error())
 	}
 	resp.PlannedIdentity = req.PriorIdentity
-	if prefix, ok := knownString(attrs["prefix"]); ok {
-		resp.PlannedIdentity = encodeIdentity(prefix, &diags)
+	if prefix, ok := protocol.KnownString(attrs["prefix"]); ok {
+		resp.PlannedIdentity = identity.Encode(prefix, &diags)
 	}
 	resp.PlannedState = &planned
 	return resp
@@ -314,33 +315,33 @@ func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChang
 // keepPriorJSON reports whether the configured keys_json holds the same keys
 // and values as the prior state's, so the plan keeps the prior text.
 func keepPriorJSON(prior, config tftypes.Value) bool {
-	p, pok := knownString(prior)
-	c, cok := knownString(config)
+	p, pok := protocol.KnownString(prior)
+	c, cok := protocol.KnownString(config)
 	return pok && cok && sameKeysJSON(p, c)
 }
 
 func (s *server) importState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) *tfprotov6.ImportResourceStateResponse {
-	var diags diagnostics
+	var diags protocol.Diagnostics
 	resp := &tfprotov6.ImportResourceStateResponse{}
 	defer func() { resp.Diagnostics = diags }()
 	prefix := req.ID
 	if req.Identity != nil && req.Identity.IdentityData != nil {
-		prefix = decodeIdentity(req.Identity, &diags)
+		prefix = identity.Decode(req.Identity, &diags)
 	}
-	if prefix == "" && !diags.hasError() {
-		diags.addError("Invalid import ID", "Import an etcd_prefix by its prefix, for example:\n  terraform import etcd_prefix.app /app/config/")
+	if prefix == "" && !diags.HasError() {
+		diags.AddError("Invalid import ID", "Import an etcd_prefix by its prefix, for example:\n  terraform import etcd_prefix.app /app/config/")
 	}
-	if diags.hasError() {
+	if diags.HasError() {
 		return resp
 	}
-	conn, ok := s.conn(&diags)
+	conn, ok := s.connect.Connect(&diags)
 	if !ok {
 		return resp
 	}
 	st := &state{Prefix: prefix, Exclusive: true}
 	got, rev, err := readKeys(ctx, conn, st)
 	if err != nil {
-		diags.addError("Cannot import etcd_prefix", err.Error())
+		diags.AddError("Cannot import etcd_prefix", err.Error())
 		return resp
 	}
 	// Text when every value is text; keys_base64 as soon as one is not.
@@ -350,7 +351,7 @@ func (s *server) importState(ctx context.Context, req *tfprotov6.ImportResourceS
 		TypeName: TypeName,
 		State:    st.encode(&diags),
 		Private:  private{ModRevision: rev}.encode(),
-		Identity: encodeIdentity(prefix, &diags),
+		Identity: identity.Encode(prefix, &diags),
 	}}
 	return resp
 }

@@ -11,19 +11,12 @@ import (
 const TypeName = "etcd_prefix"
 
 var (
-	keysType   = tftypes.Map{ElementType: tftypes.String}
-	objectType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-		"id":                tftypes.String,
-		"prefix":            tftypes.String,
-		"keys":              keysType,
-		"keys_json":         tftypes.String,
-		"keys_base64":       keysType,
-		"exclusive":         tftypes.Bool,
-		"delete_on_destroy": tftypes.Bool,
-		"keys_wo":           keysType,
-		"keys_wo_version":   tftypes.Number,
-		"keys_wo_revision":  tftypes.Number,
-	}}
+	keysType = tftypes.Map{ElementType: tftypes.String}
+	// objectType and computed follow from the schema: an attribute is
+	// named once, in resourceSchema.
+	objectType = protocol.ObjectType(resourceSchema())
+	computed   = protocol.ComputedAttributes(resourceSchema())
+
 	prefixPath    = tftypes.NewAttributePath().WithAttributeName("prefix")
 	keysPath      = tftypes.NewAttributePath().WithAttributeName("keys")
 	keysJSONPath  = tftypes.NewAttributePath().WithAttributeName("keys_json")

@@ -13,18 +13,11 @@ import (
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
-// Conn is what etcd_prefix needs of a configured provider.
-type Conn = protocol.Conn
-
-// Connector returns the configured provider's connection, or why there is
-// none (not configured yet, or configured with values unknown until apply).
-type Connector = protocol.Connector
-
 // server serves only etcd_prefix; mux routes the rest of the protocol to
 // the framework provider.
 type server struct {
 	protocol.Resource
-	connect Connector
+	connect protocol.Connector
 }
 
 var (
@@ -33,7 +26,7 @@ var (
 )
 
 // NewServer returns the etcd_prefix server, reaching etcd through connect.
-func NewServer(connect Connector) tfprotov6.ProviderServer {
+func NewServer(connect protocol.Connector) tfprotov6.ProviderServer {
 	return &server{
 		Resource: protocol.Resource{
 			Unrouted: protocol.Unrouted{TypeName: TypeName}, Type: objectType, Identity: identity,
@@ -43,25 +36,9 @@ func NewServer(connect Connector) tfprotov6.ProviderServer {
 	}
 }
 
-// conn returns the connection, or adds why there is none.
-func (s *server) conn(diags *diagnostics) (Conn, bool) {
-	return s.connect.Connect(diags.shared())
-}
-
 // objectAttrs decodes an etcd_prefix object; nil when it is null.
 func objectAttrs(dv *tfprotov6.DynamicValue) (map[string]tftypes.Value, error) {
 	return protocol.ObjectAttrs(dv, objectType)
-}
-
-// knownString returns a string value and whether it is known and not null.
-func knownString(v tftypes.Value) (string, bool) { return protocol.KnownString(v) }
-
-func encodeIdentity(prefix string, diags *diagnostics) *tfprotov6.ResourceIdentityData {
-	return identity.Encode(prefix, diags.shared())
-}
-
-func decodeIdentity(id *tfprotov6.ResourceIdentityData, diags *diagnostics) string {
-	return identity.Decode(id, diags.shared())
 }
 
 func (s *server) ValidateResourceConfig(_ context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 func TestServer_createReadDestroyExclusive(t *testing.T) {
@@ -249,7 +251,7 @@ func TestServer_importAndNonUTF8(t *testing.T) {
 }
 
 func TestServer_notConfigured(t *testing.T) {
-	s := NewServer(func() (Conn, error) { return Conn{}, nil })
+	s := NewServer(func() (protocol.Conn, error) { return protocol.Conn{}, nil })
 	resp, err := s.ImportResourceState(t.Context(), &tfprotov6.ImportResourceStateRequest{TypeName: TypeName, ID: "/p/"})
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 // state is a fully known etcd_prefix object.
@@ -89,7 +91,7 @@ func decodeStateLazy(dv *tfprotov6.DynamicValue) (*state, error) {
 		return nil, err
 	}
 	st := &state{Exclusive: true, WOVersion: tftypes.NewValue(tftypes.Number, nil)}
-	st.Prefix, _ = knownString(attrs["prefix"])
+	st.Prefix, _ = protocol.KnownString(attrs["prefix"])
 	if v := attrs["keys_wo_version"]; !v.IsNull() {
 		st.WOVersion = v
 	}
@@ -105,7 +107,7 @@ func decodeStateLazy(dv *tfprotov6.DynamicValue) (*state, error) {
 		if err := b.As(&st.Exclusive); err != nil {
 			return nil, err
 		}
-		id, _ := knownString(attrs["id"])
+		id, _ := protocol.KnownString(attrs["id"])
 		st.Encoded = id == st.Prefix && attrs["keys_wo"].IsNull() && attrs["keys_wo_revision"].IsKnown()
 	}
 	if b := attrs["delete_on_destroy"]; b.IsKnown() && !b.IsNull() {
@@ -131,14 +133,14 @@ func decodeStateLazy(dv *tfprotov6.DynamicValue) (*state, error) {
 	}
 	if j := attrs["keys_json"]; !j.IsNull() {
 		st.JSON = true
-		st.KeysJSON, _ = knownString(j)
+		st.KeysJSON, _ = protocol.KnownString(j)
 		return st, nil
 	}
 	st.Keys, err = stringMap(attrs["keys"])
 	return st, err
 }
 
-func (s *state) encode(diags *diagnostics) *tfprotov6.DynamicValue {
+func (s *state) encode(diags *protocol.Diagnostics) *tfprotov6.DynamicValue {
 	keys := tftypes.NewValue(keysType, nil)
 	keysJSON := tftypes.NewValue(tftypes.String, nil)
 	keysBase64 := tftypes.NewValue(keysType, nil)
@@ -155,7 +157,8 @@ func (s *state) encode(diags *diagnostics) *tfprotov6.DynamicValue {
 		}
 		keys = tftypes.NewValue(keysType, elems)
 	}
-	v := tftypes.NewValue(objectType, map[string]tftypes.Value{
+	// Attributes not named here (keys_wo, write-only) are null.
+	v := tftypes.NewValue(objectType, protocol.WithNulls(objectType, map[string]tftypes.Value{
 		"id":                tftypes.NewValue(tftypes.String, s.Prefix),
 		"prefix":            tftypes.NewValue(tftypes.String, s.Prefix),
 		"keys":              keys,
@@ -163,23 +166,19 @@ func (s *state) encode(diags *diagnostics) *tfprotov6.DynamicValue {
 		"keys_base64":       keysBase64,
 		"exclusive":         tftypes.NewValue(tftypes.Bool, s.Exclusive),
 		"delete_on_destroy": tftypes.NewValue(tftypes.Bool, s.DeleteOnDestroy),
-		"keys_wo":           tftypes.NewValue(keysType, nil),
 		"keys_wo_version":   s.woVersion(),
 		"keys_wo_revision":  tftypes.NewValue(tftypes.Number, s.WORevision),
-	})
+	}))
 	dv, err := tfprotov6.NewDynamicValue(objectType, v)
 	if err != nil {
-		diags.addError("Cannot encode etcd_prefix state", err.Error())
+		diags.AddError("Cannot encode etcd_prefix state", err.Error())
 		return nil
 	}
 	return &dv
 }
 
 // nullState is the state of an etcd_prefix that does not exist.
-func nullState() *tfprotov6.DynamicValue {
-	dv, _ := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, nil))
-	return &dv
-}
+func nullState() *tfprotov6.DynamicValue { return protocol.NullObject(objectType) }
 
 // stringMap decodes a map of strings; unknown elements are empty, and a null
 // map is an empty one.
@@ -193,7 +192,7 @@ func stringMap(v tftypes.Value) (map[string]string, error) {
 	}
 	out := make(map[string]string, len(elems))
 	for k, e := range elems {
-		s, _ := knownString(e)
+		s, _ := protocol.KnownString(e)
 		out[k] = s
 	}
 	return out, nil

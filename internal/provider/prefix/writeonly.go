@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/fingerprint"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 // This file holds keys_wo: a map of secrets written to etcd and never
@@ -148,7 +149,7 @@ func configKeysWO(config *tfprotov6.DynamicValue) (keys map[string]string, ok bo
 // Terraform has not written yet), else the prior revision. Warnings say why
 // a write is planned that the configuration does not show, naming keys,
 // never values.
-func planWriteOnly(attrs, prior, config map[string]tftypes.Value, priv private, diags *diagnostics) {
+func planWriteOnly(attrs, prior, config map[string]tftypes.Value, priv private, diags *protocol.Diagnostics) {
 	wo := config != nil && !config["keys_wo"].IsNull()
 	attrs["keys_wo"] = tftypes.NewValue(keysType, nil)
 	unknown := tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)
@@ -160,14 +161,14 @@ func planWriteOnly(attrs, prior, config map[string]tftypes.Value, priv private, 
 		attrs["keys_wo_revision"] = unknown
 		return
 	}
-	prefix, _ := knownString(prior["prefix"])
+	prefix, _ := protocol.KnownString(prior["prefix"])
 	rec := priv.WriteOnly
 	switch {
 	case rec == nil || prior["keys_wo_revision"].IsNull():
-		diags.addWarning("keys_wo will be written",
+		diags.AddWarning("keys_wo will be written",
 			fmt.Sprintf("Terraform has not written keys_wo under the prefix %q yet (it was imported, or set with keys, keys_json or keys_base64 before), so it cannot tell whether etcd holds it: apply writes it.", prefix))
 	case rec.Drift:
-		diags.addWarning("Keys changed outside Terraform",
+		diags.AddWarning("Keys changed outside Terraform",
 			fmt.Sprintf("Under the prefix %q, etcd no longer holds the keys_wo Terraform wrote: %s changed outside Terraform. Apply writes keys_wo back.", prefix, rec.driftedKeys(prefix)))
 	case !prior["keys_wo_version"].Equal(attrs["keys_wo_version"]),
 		!prior["exclusive"].Equal(attrs["exclusive"]),

@@ -1,12 +1,12 @@
 // Package bench times the provider through the real tofu binary. It builds
-// the provider, the no-I/O floor providers (cmd/floorprovider on
-// terraform-plugin-go, cmd/floorprovider-sdkv2 for etcd_key) and etcd-dev,
+// the provider, the no-I/O floor providers (bench/cmd/floorprovider on
+// terraform-plugin-go, bench/cmd/floorprovider-sdkv2 for etcd_key) and etcd-dev,
 // starts etcd on a free loopback port, writes each scenario as
 // main.tf.json, runs its cycle (apply, no-op plan, a 1 % update, destroy)
 // several times through dev_overrides, against the provider and against
 // the floor, and prints a Markdown report for BENCHMARKS.md.
 //
-// `make bench` runs it (cmd/bench); TestBenchSmoke runs a 1,000-key pass
+// `make bench` runs it (bench/cmd/bench); TestBenchSmoke runs a 1,000-key pass
 // of it in `make test`, so it cannot rot.
 package bench
 
@@ -74,7 +74,7 @@ type Row struct {
 	Phase    string
 	Samples  []Sample
 	Floor    []Sample
-	// SDKv2Floor: against cmd/floorprovider-sdkv2 (etcd_key only).
+	// SDKv2Floor: against bench/cmd/floorprovider-sdkv2 (etcd_key only).
 	SDKv2Floor []Sample
 }
 
@@ -83,8 +83,8 @@ type target int
 
 const (
 	ours       target = iota // the provider
-	floor                    // cmd/floorprovider: our schemas on terraform-plugin-go, no I/O
-	sdkv2Floor               // cmd/floorprovider-sdkv2: etcd_key on terraform-plugin-sdk/v2, no I/O
+	floor                    // bench/cmd/floorprovider: our schemas on terraform-plugin-go, no I/O
+	sdkv2Floor               // bench/cmd/floorprovider-sdkv2: etcd_key on terraform-plugin-sdk/v2, no I/O
 )
 
 func (t target) String() string {
@@ -147,6 +147,8 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 	return r.report, nil
 }
 
+// moduleRoot returns the provider's checkout, from inside it or inside the
+// benchmarks' own module (bench/ of the checkout).
 func moduleRoot() (string, error) {
 	out, err := exec.Command("go", "env", "GOMOD").Output()
 	if err != nil {
@@ -154,9 +156,14 @@ func moduleRoot() (string, error) {
 	}
 	gomod := strings.TrimSpace(string(out))
 	if gomod == "" || gomod == os.DevNull {
-		return "", errors.New("run the benchmarks inside the provider's module")
+		return "", errors.New("run the benchmarks inside the provider's checkout")
 	}
-	return filepath.Dir(gomod), nil
+	for _, root := range []string{filepath.Dir(gomod), filepath.Dir(filepath.Dir(gomod))} {
+		if _, err := os.Stat(filepath.Join(root, "bench", "go.mod")); err == nil {
+			return root, nil
+		}
+	}
+	return "", fmt.Errorf("%s: neither it nor its parent holds bench/go.mod: run the benchmarks inside the provider's checkout", gomod)
 }
 
 // setUp builds the binaries, starts etcd and writes the two CLI
@@ -165,16 +172,18 @@ func moduleRoot() (string, error) {
 func (r *runner) setUp(ctx context.Context, root string) error {
 	dirs := map[target]string{ours: r.opts.BinDir, floor: filepath.Join(r.work, "floor"), sdkv2Floor: filepath.Join(r.work, "sdkv2-floor")}
 	// The provider is built with the CPU profiler, which release builds lack.
-	builds := [][2]string{
-		{filepath.Join(dirs[ours], "terraform-provider-etcd"), "."},
-		{filepath.Join(r.opts.BinDir, "etcd-dev"), "./cmd/etcd-dev"},
-		{filepath.Join(dirs[floor], "terraform-provider-etcd"), "./cmd/floorprovider"},
-		{filepath.Join(dirs[sdkv2Floor], "terraform-provider-etcd"), "./cmd/floorprovider-sdkv2"},
+	// The provider and etcd-dev build in the provider's module, the floors
+	// in the benchmarks' own (bench/).
+	builds := [][3]string{
+		{filepath.Join(dirs[ours], "terraform-provider-etcd"), ".", root},
+		{filepath.Join(r.opts.BinDir, "etcd-dev"), "./cmd/etcd-dev", root},
+		{filepath.Join(dirs[floor], "terraform-provider-etcd"), "./cmd/floorprovider", filepath.Join(root, "bench")},
+		{filepath.Join(dirs[sdkv2Floor], "terraform-provider-etcd"), "./cmd/floorprovider-sdkv2", filepath.Join(root, "bench")},
 	}
 	for _, b := range builds {
-		fmt.Fprintf(r.opts.Log, "go build -tags cpuprofile -o %s %s\n", b[0], b[1])
+		fmt.Fprintf(r.opts.Log, "go -C %s build -tags cpuprofile -o %s %s\n", b[2], b[0], b[1])
 		cmd := exec.CommandContext(ctx, "go", "build", "-tags", "cpuprofile", "-o", b[0], b[1])
-		cmd.Dir = root
+		cmd.Dir = b[2]
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("go build %s: %w\n%s", b[1], err, out)
 		}

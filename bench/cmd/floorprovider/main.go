@@ -2,9 +2,10 @@
 // the schemas of terraform-provider-etcd (it asks the real server for them)
 // whose etcd_prefix and etcd_key do no I/O. Read returns the state, Plan
 // the proposed state (id and defaults filled in), Apply the planned state.
-// It is written on terraform-plugin-go like etcd_prefix, so timing the same
-// configurations against it measures Terraform core and the plugin
-// protocol alone; the provider's overhead is then a ratio, not a guess.
+// It is written on terraform-plugin-go like etcd_prefix and etcd_key, so
+// timing the same configurations against it measures Terraform core and the
+// plugin protocol alone; the provider's overhead is then a ratio, not a
+// guess.
 //
 // The benchmarks serve it under the etcd provider's own address through a
 // second dev_overrides directory, so the configurations are identical.

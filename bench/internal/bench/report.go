@@ -79,8 +79,8 @@ func (rep *Report) WriteMarkdown(w io.Writer) {
 		syntax = "native syntax (`main.tf`)"
 	}
 	fmt.Fprintf(w, "- Command: `%s`; %d runs of each scenario's cycle, provider and floor alternately; configurations in %s\n", rep.Command, rep.Runs, syntax)
-	fmt.Fprintf(w, "- Seconds are wall time of the tofu command. Floor: the same configuration against the no-I/O floor provider (`cmd/floorprovider`, terraform-plugin-go); "+
-		"SDKv2 floor: against a no-I/O etcd_key on terraform-plugin-sdk/v2 (`cmd/floorprovider-sdkv2`), as the existing etcd providers are written. "+
+	fmt.Fprintf(w, "- Seconds are wall time of the tofu command. Floor: the same configuration against the no-I/O floor provider (`bench/cmd/floorprovider`, terraform-plugin-go); "+
+		"SDKv2 floor: against a no-I/O etcd_key on terraform-plugin-sdk/v2 (`bench/cmd/floorprovider-sdkv2`), as the existing etcd providers are written. "+
 		"CPU: median CPU seconds of Terraform core (tofu) / the provider processes / etcd.\n\n")
 	fmt.Fprintln(w, "| scenario | phase | median s | min s | max s | floor median s | × floor | SDKv2 floor median s | × SDKv2 floor | provider peak RSS | CPU s: core / provider / etcd |")
 	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")

@@ -12,7 +12,8 @@
 // same directory served over HTTPS is a network mirror (the JSON files).
 // The h1: hashes are the ones `init` records in .terraform.lock.hcl.
 //
-// usage: go run ./cmd/provider-mirror [-dist dist] [-out dist/mirror]
+// usage: provider-mirror [-dist dist] [-out dist/mirror] (`make mirror` builds
+// it into .bin/ and runs it)
 package main
 
 import (

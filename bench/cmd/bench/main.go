@@ -1,6 +1,6 @@
 // Command bench times the provider through the real tofu binary and prints
 // a Markdown report for BENCHMARKS.md; `make bench` runs it. See package
-// internal/bench.
+// bench/internal/bench.
 //
 //	bench [-runs 3] [-scenarios keys=10000,etcd_key=500,...] [-floor=false] [-cpuprofile DIR] [-hcl] [-env K=V,...]
 package main
@@ -14,7 +14,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/terraform-etcd/terraform-provider-etcd/internal/bench"
+	"github.com/terraform-etcd/terraform-provider-etcd/bench/internal/bench"
 )
 
 func main() {
@@ -50,7 +50,7 @@ func run() error {
 		HCL:           *hcl,
 		Env:           splitList(*env),
 		CPUProfileDir: *profile,
-		Command:       strings.Join(append([]string{"go run ./cmd/bench"}, os.Args[1:]...), " "),
+		Command:       strings.Join(append([]string{"go -C bench run ./cmd/bench"}, os.Args[1:]...), " "),
 		Log:           os.Stderr,
 	})
 	if err != nil {
