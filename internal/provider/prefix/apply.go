@@ -96,6 +96,10 @@ func (s *server) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRe
 	case out.wo != nil:
 		next.WriteOnly = out.wo
 	}
+	next.Undeclared = nil // a successful apply deleted them
+	if diags.HasError() {
+		next.Undeclared = stillUndeclared(guard.Undeclared, planned)
+	}
 	resp.Private = next.encode()
 	return resp
 }
@@ -122,7 +126,7 @@ func create(ctx context.Context, conn protocol.Conn, planned *state, plannedDV *
 		base:        existing,
 		ops:         diffOps(planned.Prefix, existing, planned.Keys, 0),
 		recordsNone: true,
-		owned:       planned.Exclusive,
+		owned:       planned.Exclusive && len(planned.Exclude) == 0,
 		since:       existingRev, // every key there was read; any newer one is someone else's
 	}
 	tflog.Debug(ctx, "creating etcd_prefix", map[string]any{"prefix": planned.Prefix, "adopted": len(existing), "puts": len(c.ops)})
@@ -200,6 +204,8 @@ func update(ctx context.Context, conn protocol.Conn, prior, planned *state, guar
 			return applied{}
 		}
 	}
+	// Keys exclude now lists are left as they are, not deleted.
+	base = planned.Exclude.without(base)
 	c := change{
 		summary:     "Cannot update etcd_prefix",
 		compareHint: "Run plan again to see the current values, then apply.",
@@ -208,7 +214,10 @@ func update(ctx context.Context, conn protocol.Conn, prior, planned *state, guar
 		// The refresh read every key under an exclusive prefix and recorded
 		// the newest revision among them; a state without it (written
 		// before the guard existed) keeps the per-key guards.
-		owned: prior.Exclusive && planned.Exclusive && (guard.ModRevision > 0 || len(prior.Keys) == 0),
+		// Excluded keys may lie between the written ones, and others write
+		// them: with exclude, each key carries its own guard.
+		owned: prior.Exclusive && planned.Exclusive && len(prior.Exclude) == 0 && len(planned.Exclude) == 0 &&
+			(guard.ModRevision > 0 || len(prior.Keys) == 0),
 		since: guard.ModRevision,
 	}
 	tflog.Debug(ctx, "updating etcd_prefix", map[string]any{"prefix": planned.Prefix, "writes": len(c.ops)})
@@ -239,7 +248,7 @@ func destroy(ctx context.Context, conn protocol.Conn, prior *state, guard privat
 		return applied{deleted: true}
 	}
 	if prior.Exclusive {
-		if _, err := conn.Client.DeletePrefix(ctx, prior.Prefix); err != nil {
+		if err := deleteManaged(ctx, conn, prior); err != nil {
 			diags.AddError("Cannot delete etcd_prefix", err.Error())
 			return applied{}
 		}
@@ -314,4 +323,19 @@ func compareFailedDetail(prefix string, err error, hint string) string {
 	}
 	return fmt.Sprintf("Keys under the prefix %q changed outside Terraform since the last refresh: someone else wrote them after Terraform read them (%s). %s",
 		prefix, which, hint)
+}
+
+// deleteManaged deletes every key an exclusive prefix manages: the whole
+// prefix, or the ranges between what exclude lists.
+func deleteManaged(ctx context.Context, conn protocol.Conn, st *state) error {
+	if len(st.Exclude) == 0 {
+		_, err := conn.Client.DeletePrefix(ctx, st.Prefix)
+		return err
+	}
+	for _, r := range st.Exclude.ranges(st.Prefix) {
+		if _, err := conn.Client.DeleteRange(ctx, r.Key, r.RangeEnd); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -5,13 +5,46 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
+	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
 
 // exclusion is an exclusive prefix's exclude: relative keys, and
 // sub-prefixes (entries ending in "/"), that the prefix neither reads,
 // shows, writes nor deletes, so that other resources can manage them.
 type exclusion []string
+
+// excludeOf decodes exclude; nil when null or unknown.
+func excludeOf(v tftypes.Value) (exclusion, error) {
+	if !v.IsKnown() || v.IsNull() {
+		return nil, nil
+	}
+	var elems []tftypes.Value
+	if err := v.As(&elems); err != nil {
+		return nil, err
+	}
+	x := exclusion{}
+	for _, e := range elems {
+		s, _ := protocol.KnownString(e)
+		x = append(x, s)
+	}
+	slices.Sort(x)
+	return x, nil
+}
+
+// value is exclude as a value of its type: null for nil.
+func (x exclusion) value() tftypes.Value {
+	if x == nil {
+		return tftypes.NewValue(excludeType, nil)
+	}
+	elems := make([]tftypes.Value, len(x))
+	for i, e := range x {
+		elems[i] = tftypes.NewValue(tftypes.String, e)
+	}
+	return tftypes.NewValue(excludeType, elems)
+}
 
 // covers reports whether the relative key rel is excluded.
 func (x exclusion) covers(rel string) bool {

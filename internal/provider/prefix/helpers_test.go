@@ -42,6 +42,7 @@ type config struct {
 	keys      map[string]string
 	keysJSON  string
 	exclusive *bool
+	exclude   []string
 	// keysBase64 is keys_base64, raw values that value() encodes.
 	keysBase64      map[string]string
 	deleteOnDestroy *bool
@@ -63,6 +64,10 @@ func (f *fixture) value(c config) *tfprotov6.DynamicValue {
 	keysJSON := tftypes.NewValue(tftypes.String, nil)
 	if c.keysJSON != "" {
 		keysJSON = tftypes.NewValue(tftypes.String, c.keysJSON)
+	}
+	exclude := tftypes.NewValue(excludeType, nil)
+	if c.exclude != nil {
+		exclude = exclusion(c.exclude).value()
 	}
 	exclusive := tftypes.NewValue(tftypes.Bool, nil)
 	if c.exclusive != nil {
@@ -87,6 +92,7 @@ func (f *fixture) value(c config) *tfprotov6.DynamicValue {
 		"keys_json":         keysJSON,
 		"keys_base64":       keysBase64,
 		"exclusive":         exclusive,
+		"exclude":           exclude,
 		"delete_on_destroy": tftypes.NewValue(tftypes.Bool, c.deleteOnDestroy),
 		"keys_wo":           keysWO,
 		"keys_wo_version":   tftypes.NewValue(tftypes.Number, c.woVersion),

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -228,9 +229,10 @@ func changed(m map[string]string, n int) map[string]string {
 // revoked or expire, writes elsewhere, compaction, defragmentation,
 // snapshots restored with and without --bump-revision, applies of new
 // configurations) and checks after each change that the refresh equals a
-// full read of etcd. It runs for PREFIX_DRIFT_TIME (default 20s, 5s with
-// -short), seeded from PREFIX_DRIFT_SEED or the clock; the log names the
-// seed to reproduce a failure.
+// full read of etcd. It runs histories of driftSteps changes, each on an
+// etcd of its own, for PREFIX_DRIFT_TIME (default 20s, 5s with -short),
+// seeded from PREFIX_DRIFT_SEED or the clock; the log names each history's
+// seed, which reproduces it.
 func TestRefresh_randomDrift(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("PREFIX_DRIFT_SEED"); s != "" {
@@ -249,11 +251,22 @@ func TestRefresh_randomDrift(t *testing.T) {
 			t.Fatalf("PREFIX_DRIFT_TIME: %v", err)
 		}
 	}
-	t.Logf("seed %d (reproduce: PREFIX_DRIFT_SEED=%d go test ./internal/provider/prefix -run TestRefresh_randomDrift)", seed, seed)
-	d := &drift{ownFixture: newOwnFixture(t, 4), r: rand.New(rand.NewPCG(seed, 0x5eed))}
-	d.run(time.Now().Add(budget))
-	t.Logf("seed %d: %d changes checked (%s)", seed, d.steps, d.counts())
+	deadline := time.Now().Add(budget)
+	var changes int
+	for h := uint64(0); h == 0 || time.Now().Before(deadline); h++ {
+		hs := seed + h
+		d := &drift{ownFixture: newOwnFixture(t, 4), r: rand.New(rand.NewPCG(hs, 0x5eed))}
+		d.run(driftSteps)
+		changes += d.steps
+		t.Logf("history %d, seed %d: %d changes checked (%s); reproduce: PREFIX_DRIFT_SEED=%d PREFIX_DRIFT_TIME=1ns go test ./internal/provider/prefix -run TestRefresh_randomDrift",
+			h, hs, d.steps, d.counts(), hs)
+	}
+	t.Logf("seed %d: %d changes checked", seed, changes)
 }
+
+// driftSteps is the number of changes in one history: a seed gives the same
+// history whatever the machine's speed.
+const driftSteps = 60
 
 // drift is the state of one randomized drift run.
 type drift struct {
@@ -261,6 +274,7 @@ type drift struct {
 	r         *rand.Rand
 	rs        resourceState
 	exclusive bool
+	exclude   exclusion
 	snapshots []string
 	steps     int
 	done      map[string]int
@@ -268,7 +282,7 @@ type drift struct {
 
 var driftNames = []string{"a", "b", "c", "d", "e", "sub/f", "sub/g"}
 
-func (d *drift) run(deadline time.Time) {
+func (d *drift) run(steps int) {
 	d.done = map[string]int{}
 	d.applyRandom()
 	changes := []struct {
@@ -292,7 +306,7 @@ func (d *drift) run(deadline time.Time) {
 	for _, c := range changes {
 		total += c.weight
 	}
-	for time.Now().Before(deadline) {
+	for range steps {
 		pick := d.r.IntN(total)
 		for _, c := range changes {
 			if pick -= c.weight; pick < 0 {
@@ -312,6 +326,13 @@ func (d *drift) value() string { return []string{"x", "y", "z"}[d.r.IntN(3)] }
 // non-exclusive prefix refuses to take over a key someone else wrote, so
 // it declares no such key.
 func (d *drift) applyRandom() {
+	if d.rs.state == nil {
+		d.exclusive = d.r.IntN(3) > 0
+		if d.exclusive && d.r.IntN(2) == 0 {
+			d.exclude = exclusion{"sub/"}
+		}
+		d.t.Logf("exclusive = %v, exclude = %q", d.exclusive, d.exclude)
+	}
 	keys := map[string]string{}
 	var prior map[string]string
 	if d.rs.state != nil {
@@ -321,20 +342,16 @@ func (d *drift) applyRandom() {
 	for _, n := range driftNames {
 		_, ours := prior[n]
 		_, foreign := held[n]
-		if d.r.IntN(2) == 0 && (d.exclusive || ours || !foreign) {
+		if d.r.IntN(2) == 0 && (d.exclusive || ours || !foreign) && !d.exclude.covers(n) {
 			keys[n] = d.value()
 		}
 	}
-	if d.rs.state == nil {
-		d.exclusive = d.r.IntN(3) > 0
-		d.t.Logf("exclusive = %v", d.exclusive)
-	}
-	c := &config{keys: keys, exclusive: ptr(d.exclusive)}
+	c := &config{keys: keys, exclusive: ptr(d.exclusive), exclude: d.exclude}
 	if d.exclusive && d.r.IntN(2) == 0 {
-		c = &config{keysJSON: canonicalKeysJSON(keys)}
+		c = &config{keysJSON: canonicalKeysJSON(keys), exclude: d.exclude}
 	}
 	d.rs = d.mustApply(d.rs, c)
-	if held := d.declared(d.held(), keys); !maps.Equal(held, keys) {
+	if held := d.exclude.without(d.declared(d.held(), keys)); !maps.Equal(held, keys) {
 		d.t.Fatalf("step %d: the apply left %v, want %v", d.steps, held, keys)
 	}
 }
@@ -354,12 +371,34 @@ func (d *drift) declared(held, keys map[string]string) map[string]string {
 	return out
 }
 
-// check refreshes the state and compares it with a full read of etcd.
+// check refreshes the state and compares it with a full read of etcd: the
+// same keys, each with etcd's value, or, for a key the prior state did not
+// declare (or hid already), with its hidden value.
 func (d *drift) check(change string) {
 	d.steps++
 	prior := d.decoded(d.rs)
 	next, got := d.refreshedKeys(d.rs)
-	if want := d.declared(d.held(), prior.Keys); !maps.Equal(got, want) {
+	kvs, err := d.client.List(d.t.Context(), d.prefix)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	hidden := map[string]bool{}
+	for _, rel := range decodePrivate(d.rs.private).Undeclared {
+		hidden[rel] = true
+	}
+	want := map[string]string{}
+	for _, kv := range kvs {
+		rel := strings.TrimPrefix(kv.Key, d.prefix)
+		_, declared := prior.Keys[rel]
+		switch {
+		case !d.exclusive && !declared, d.exclude.covers(rel):
+		case d.exclusive && (!declared || hidden[rel]):
+			want[rel] = hiddenValue(kv)
+		default:
+			want[rel] = string(kv.Value)
+		}
+	}
+	if !maps.Equal(got, want) {
 		d.t.Fatalf("step %d (%s): the refresh says %v, a full read %v", d.steps, change, got, want)
 	}
 	d.rs = next

@@ -90,7 +90,57 @@ func validate(config *tfprotov6.DynamicValue) protocol.Diagnostics {
 			}
 		}
 	}
+	validateExclude(&diags, attrs)
 	return diags
+}
+
+// validateExclude checks exclude against itself, exclusive and the declared
+// keys, as far as they are known.
+func validateExclude(diags *protocol.Diagnostics, attrs map[string]tftypes.Value) {
+	v := attrs["exclude"]
+	if v.IsNull() {
+		return
+	}
+	if exclusive := attrs["exclusive"]; exclusive.IsKnown() && !exclusive.IsNull() {
+		var on bool
+		if err := exclusive.As(&on); err == nil && !on {
+			diags.AddAttrError(excludePath, "exclude needs an exclusive prefix",
+				"exclude lists keys an exclusive prefix leaves to other resources; with exclusive = false the prefix already leaves alone every key it does not declare. Remove exclude, or set exclusive = true.")
+		}
+	}
+	if !v.IsFullyKnown() {
+		return
+	}
+	x, err := excludeOf(v)
+	if err != nil {
+		diags.AddAttrError(excludePath, "Invalid exclude", err.Error())
+		return
+	}
+	for _, msg := range excludeErrors(x, declaredNames(attrs)) {
+		diags.AddAttrError(excludePath, "Invalid exclude", msg)
+	}
+}
+
+// declaredNames returns the relative keys the configuration declares, as
+// far as they are known (keys_json only when it parses).
+func declaredNames(attrs map[string]tftypes.Value) map[string]string {
+	out := map[string]string{}
+	for _, name := range []string{"keys", "keys_base64", "keys_wo"} {
+		if v := attrs[name]; v.IsKnown() && !v.IsNull() {
+			var elems map[string]tftypes.Value
+			if v.As(&elems) == nil {
+				for rel := range elems {
+					out[rel] = ""
+				}
+			}
+		}
+	}
+	if s, ok := protocol.KnownString(attrs["keys_json"]); ok {
+		if m, err := parseKeysJSON(s); err == nil {
+			maps.Copy(out, m)
+		}
+	}
+	return out
 }
 
 func checkSizes(d *protocol.Diagnostics, prefix string, keys map[string]string, at *tftypes.AttributePath) {
@@ -163,8 +213,9 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 		diags.AddError("Cannot read etcd_prefix state", err.Error())
 		return resp
 	}
+	h := newHider(st, priv)
 	if st.Encoded && st.Exclusive && !st.WriteOnly {
-		same, rev, err := holdsExactly(ctx, conn, st)
+		same, rev, err := holdsExactly(ctx, conn, st, h)
 		if err != nil {
 			diags.AddError("Cannot read etcd_prefix", err.Error())
 			return resp
@@ -176,11 +227,16 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 		}
 	}
 	var revs map[string]int64
-	if st.WriteOnly && priv.WriteOnly != nil {
-		st.Keys = namesOnly(priv.WriteOnly.Names)
+	if (st.WriteOnly && priv.WriteOnly != nil) || h != nil {
 		revs = map[string]int64{}
 	}
+	if st.WriteOnly && priv.WriteOnly != nil {
+		st.Keys = namesOnly(priv.WriteOnly.Names)
+	}
 	got, rev, err := readKeysRevs(ctx, conn, st, revs)
+	if err == nil {
+		priv.Undeclared = h.hide(got, revs)
+	}
 	if err == nil && st.textAttr() != "" {
 		err = binaryValuesError(st.Prefix, got, st.textAttr())
 	}
@@ -188,7 +244,7 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 		diags.AddError("Cannot read etcd_prefix", err.Error())
 		return resp
 	}
-	if wo := priv.WriteOnly; revs != nil {
+	if wo := priv.WriteOnly; wo != nil && st.WriteOnly {
 		// Compare with the fingerprint of what Terraform wrote, on every
 		// refresh: unchanged revisions do not prove unchanged values (see
 		// above).
@@ -210,12 +266,13 @@ var errDiffers = errors.New("etcd differs from the state")
 // holds exactly st.Keys, and the newest mod revision among them. It builds
 // no map and stops at the first difference: a no-op refresh of a large
 // prefix costs one lookup per key.
-func holdsExactly(ctx context.Context, conn protocol.Conn, st *state) (bool, int64, error) {
+func holdsExactly(ctx context.Context, conn protocol.Conn, st *state, h *hider) (bool, int64, error) {
 	var n int
 	var maxRev int64
-	_, err := conn.Client.ForEach(ctx, etcdclient.PrefixRange(st.Prefix), func(kv etcdclient.KeyValue) error {
-		want, ok := st.Keys[strings.TrimPrefix(kv.Key, st.Prefix)]
-		if !ok || want != string(kv.Value) {
+	_, err := forEachKey(ctx, conn, st, func(kv etcdclient.KeyValue) error {
+		rel := strings.TrimPrefix(kv.Key, st.Prefix)
+		want, ok := st.Keys[rel]
+		if !ok || (h.hides(rel) && want != hiddenValue(kv)) || (!h.hides(rel) && want != string(kv.Value)) {
 			return errDiffers
 		}
 		n++
@@ -253,7 +310,7 @@ func readKeysRevs(ctx context.Context, conn protocol.Conn, st *state, revs map[s
 		return nil
 	}
 	if st.Exclusive {
-		_, err := conn.Client.ForEach(ctx, etcdclient.PrefixRange(st.Prefix), add)
+		_, err := forEachKey(ctx, conn, st, add)
 		return got, maxRev, err
 	}
 	names := make([]string, 0, len(st.Keys))
@@ -300,6 +357,7 @@ func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChang
 			attrs["keys_json"] = prior["keys_json"]
 		}
 	}
+	planWarnings(&diags, req.PriorState, decodePrivate(req.PriorPrivate), attrs)
 	planned, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, attrs))
 	if err != nil {
 		diags.AddError("Cannot plan etcd_prefix", err.Error())

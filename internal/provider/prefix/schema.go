@@ -11,7 +11,8 @@ import (
 const TypeName = "etcd_prefix"
 
 var (
-	keysType = tftypes.Map{ElementType: tftypes.String}
+	keysType    = tftypes.Map{ElementType: tftypes.String}
+	excludeType = tftypes.Set{ElementType: tftypes.String}
 	// objectType and computed follow from the schema: an attribute is
 	// named once, in resourceSchema.
 	objectType = protocol.ObjectType(resourceSchema())
@@ -22,6 +23,7 @@ var (
 	keysJSONPath  = tftypes.NewAttributePath().WithAttributeName("keys_json")
 	base64Path    = tftypes.NewAttributePath().WithAttributeName("keys_base64")
 	woVersionPath = tftypes.NewAttributePath().WithAttributeName("keys_wo_version")
+	excludePath   = tftypes.NewAttributePath().WithAttributeName("exclude")
 )
 
 func resourceSchema() *tfprotov6.Schema {
@@ -31,7 +33,7 @@ func resourceSchema() *tfprotov6.Schema {
 		Block: &tfprotov6.SchemaBlock{
 			DescriptionKind: md,
 			Description: "Manages the keys under one etcd key prefix as a single resource. " +
-				"With `exclusive = true` (the default) the resource owns everything under the prefix: keys not listed show as drift and are deleted. " +
+				"With `exclusive = true` (the default) the resource owns everything under the prefix but what `exclude` lists: keys not listed show as drift, by name and size but never by value, and are deleted. " +
 				"Writes go in transactions of at most the provider's `max_txn_ops` operations, so any number of keys can be applied.",
 			Attributes: []*tfprotov6.SchemaAttribute{
 				{Name: "id", Type: tftypes.String, Computed: true, DescriptionKind: md,
@@ -63,6 +65,10 @@ func resourceSchema() *tfprotov6.Schema {
 				{Name: "exclusive", Type: tftypes.Bool, Optional: true, Computed: true, DescriptionKind: md,
 					Description: "When `true` (the default), the resource owns every key under `prefix`: unlisted keys are drift and are deleted on apply, and destroy deletes the whole prefix. " +
 						"When `false`, only the listed keys are read, written and destroyed; other keys under the prefix are left alone."},
+				{Name: "exclude", Type: excludeType, Optional: true, DescriptionKind: md,
+					Description: "Relative keys (`\"db/password\"`) and sub-prefixes ending in `/` (`\"secrets/\"`) under `prefix` that this resource leaves to others: it never reads, shows, writes or deletes them, " +
+						"so an `etcd_key` (with `value_wo`, say) or another `etcd_prefix` can manage them without the two fighting. With `exclusive = true` the resource then owns everything under the prefix except these. " +
+						"An entry without a trailing `/` excludes exactly that key. A declared key may not be excluded, and no entry may lie under an excluded sub-prefix. Requires `exclusive = true`."},
 				{Name: "delete_on_destroy", Type: tftypes.Bool, Optional: true, DescriptionKind: md,
 					Description: "When `false`, destroying this resource (or removing it from the configuration) leaves every key under the prefix in etcd as it is and only removes the resource from the Terraform state. " +
 						"Defaults to `true`: destroy deletes the keys (the whole prefix when `exclusive`). The setting in effect is the one in the state, so apply a change to `false` before the destroy it is meant for."},

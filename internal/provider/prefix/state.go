@@ -19,6 +19,8 @@ type state struct {
 	KeysJSON  string // the keys_json text, when JSON
 	Base64    bool   // the keys are held in keys_base64 (Keys holds the decoded bytes)
 	Exclusive bool
+	// Exclude is exclude: what an exclusive prefix leaves to others.
+	Exclude exclusion
 	// DeleteOnDestroy is delete_on_destroy: nil when unset (delete).
 	DeleteOnDestroy *bool
 	// WriteOnly: the keys come from keys_wo, so no value is recorded (keys,
@@ -39,6 +41,10 @@ type state struct {
 type private struct {
 	ModRevision int64      `json:"mod_revision"`
 	WriteOnly   *writeOnly `json:"keys_wo,omitempty"`
+	// Undeclared names the keys whose values the state does not show:
+	// keys under an exclusive prefix that no configuration declared (see
+	// hidden.go).
+	Undeclared []string `json:"undeclared,omitempty"`
 }
 
 func decodePrivate(b []byte) private {
@@ -110,6 +116,9 @@ func decodeStateLazy(dv *tfprotov6.DynamicValue) (*state, error) {
 		id, _ := protocol.KnownString(attrs["id"])
 		st.Encoded = id == st.Prefix && attrs["keys_wo"].IsNull() && attrs["keys_wo_revision"].IsKnown()
 	}
+	if st.Exclude, err = excludeOf(attrs["exclude"]); err != nil {
+		return nil, err
+	}
 	if b := attrs["delete_on_destroy"]; b.IsKnown() && !b.IsNull() {
 		var keep bool
 		if err := b.As(&keep); err != nil {
@@ -165,6 +174,7 @@ func (s *state) encode(diags *protocol.Diagnostics) *tfprotov6.DynamicValue {
 		"keys_json":         keysJSON,
 		"keys_base64":       keysBase64,
 		"exclusive":         tftypes.NewValue(tftypes.Bool, s.Exclusive),
+		"exclude":           s.Exclude.value(),
 		"delete_on_destroy": tftypes.NewValue(tftypes.Bool, s.DeleteOnDestroy),
 		"keys_wo_version":   s.woVersion(),
 		"keys_wo_revision":  tftypes.NewValue(tftypes.Number, s.WORevision),

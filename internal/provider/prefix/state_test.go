@@ -23,6 +23,7 @@ func filledStates() map[string]*state {
 	keys, keysJSON, keysBase64, writeOnly := base(), base(), base(), base()
 	keys.Keys, keys.Exclusive = map[string]string{"a": "1", "b/c": ""}, false
 	keysJSON.Keys, keysJSON.JSON, keysJSON.KeysJSON = map[string]string{"a": "1"}, true, `{"a":"1"}`
+	keysJSON.Exclude = exclusion{"db/password", "secrets/"}
 	keysBase64.Keys, keysBase64.Base64 = map[string]string{"bin": "\xff\x00"}, true
 	writeOnly.Keys, writeOnly.WriteOnly = map[string]string{}, true
 	return map[string]*state{"keys": &keys, "keys_json": &keysJSON, "keys_base64": &keysBase64, "keys_wo": &writeOnly}
