@@ -79,6 +79,26 @@ func (f *fixture) revision() int64 {
 	return resp.Header.Revision
 }
 
+// shown is what a refresh of a state declaring declared (and hiding hidden)
+// shows of what etcd holds under the prefix: the values of declared keys,
+// the hidden values of the others.
+func (f *fixture) shown(declared map[string]string, hidden ...string) map[string]string {
+	f.t.Helper()
+	kvs, err := f.client.List(f.t.Context(), f.prefix)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, kv := range kvs {
+		rel := strings.TrimPrefix(kv.Key, f.prefix)
+		out[rel] = string(kv.Value)
+		if _, ok := declared[rel]; !ok || slices.Contains(hidden, rel) {
+			out[rel] = hiddenValue(kv)
+		}
+	}
+	return out
+}
+
 // writeElsewhere makes n writes outside the prefix.
 func (f *fixture) writeElsewhere(n int) {
 	f.t.Helper()
@@ -110,9 +130,10 @@ func TestRefresh_everyDriftShows(t *testing.T) {
 	for _, d := range drifts {
 		d.change()
 		d.want(held)
+		declared := f.decoded(rs).Keys
 		next, got := f.refreshedKeys(rs)
-		if !maps.Equal(got, held) {
-			t.Fatalf("%s: state holds %v, etcd %v", d.name, got, held)
+		if want := f.shown(declared, decodePrivate(rs.private).Undeclared...); !maps.Equal(got, want) || !maps.Equal(f.held(), held) {
+			t.Fatalf("%s: state holds %v, want %v", d.name, got, want)
 		}
 		if priv := decodePrivate(next.private); d.name == "deleted and put again with the same value" && priv.ModRevision <= decodePrivate(rs.private).ModRevision {
 			t.Errorf("%s: the guard revision must move on, got %d", d.name, priv.ModRevision)
@@ -183,7 +204,7 @@ func TestRefresh_restoredSnapshot(t *testing.T) {
 				f.restore(path, c.bump)
 				c.after(f, recorded)
 				rs, got := f.refreshedKeys(rs)
-				if !maps.Equal(got, sh.before) || !maps.Equal(f.held(), sh.before) {
+				if !maps.Equal(got, f.shown(sh.after)) || !maps.Equal(f.held(), sh.before) {
 					t.Fatalf("after the restore the state holds %d keys, etcd %d; want the snapshot's %d", len(got), len(f.held()), len(sh.before))
 				}
 				f.mustApply(rs, &config{keysJSON: canonicalKeysJSON(sh.after)})
