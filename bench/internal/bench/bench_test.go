@@ -112,3 +112,17 @@ func TestBenchSmokeDaemon(t *testing.T) {
 		}
 	}
 }
+
+// The benchmarks find the provider's checkout from inside their own module
+// (bench/), where `go test` and `go -C bench run` run them.
+func TestModuleRoot(t *testing.T) {
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"main.go", "go.mod", filepath.Join("bench", "go.mod")} {
+		if _, err := os.Stat(filepath.Join(root, want)); err != nil {
+			t.Errorf("root %s: %v", root, err)
+		}
+	}
+}

@@ -1,7 +1,8 @@
 // Package prefix serves the etcd_prefix resource on terraform-plugin-go.
 // It is muxed beside the framework provider, which owns the provider schema
 // and configuration; plain protocol code keeps etcd_prefix linear in the
-// number of keys (see BENCHMARKS.md for why the framework is not used here).
+// number of keys (DESIGN.md says why the framework is not used here, with
+// BENCHMARKS.md's figures).
 package prefix
 
 import (
