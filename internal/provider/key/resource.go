@@ -123,9 +123,12 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 	return resp
 }
 
-// plan plans a change: id is the key; create_revision is kept from the
-// state; mod_revision and version are unknown when apply is to write the
-// key, and kept otherwise; value_wo is never planned (write-only).
+// plan plans a change. A create plans id and the revisions unknown: etcd
+// tells them once the key is written, and an unknown id defers what refers
+// to it (an ephemeral read of the key, say) to apply, after the write. An
+// update keeps id and create_revision from the state; mod_revision and
+// version are unknown when apply is to write the key, and kept otherwise.
+// value_wo is never planned (write-only).
 func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
 	var diags protocol.Diagnostics
 	resp := &tfprotov6.PlanResourceChangeResponse{PlannedPrivate: req.PriorPrivate, PlannedIdentity: req.PriorIdentity}
@@ -146,12 +149,14 @@ func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChang
 		return resp
 	}
 	unknown := tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)
-	attrs["id"] = attrs["key"]
 	attrs["value_wo"] = tftypes.NewValue(tftypes.String, nil)
 	if prior == nil {
+		attrs["id"] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 		attrs["create_revision"], attrs["mod_revision"], attrs["version"] = unknown, unknown, unknown
 	} else {
+		attrs["id"] = attrs["key"]
 		if !prior["key"].Equal(attrs["key"]) {
+			attrs["id"] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 			resp.RequiresReplace = append(resp.RequiresReplace, keyPath)
 		}
 		if plansWrite(attrs, prior, config, req.PriorPrivate, &diags) {
