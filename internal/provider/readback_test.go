@@ -54,36 +54,44 @@ func TestAccKey_writeOnlyReadBackInOneApply(t *testing.T) {
 	}
 }
 
-// Keyed on etcd_key.<name>.key instead, which is known while planning,
-// the read is a CLI difference: Terraform opens the ephemeral resource
-// during the plan, before the key exists, and the plan fails naming the
-// key; OpenTofu applies it. The guide says to key the read on the id.
-func TestAccKey_readBackKeyedOnKey(t *testing.T) {
+// A read that Terraform can open while planning is a CLI difference:
+// keyed on etcd_key.<name>.key (known while planning), or on a literal key
+// with depends_on, Terraform opens the ephemeral resource during the plan,
+// before the key exists, and the plan fails naming the key; OpenTofu waits
+// for the write and applies. The guide says to key the read on the id.
+func TestAccKey_readBackKnownWhilePlanning(t *testing.T) {
 	requireCLI(t, featureWriteOnly, featureEphemeralResources)
-	t.Parallel()
-	e := ownEtcd(t)
-	const password = "keyed-on-key-password-Jc3n"
-	hcl := strings.Replace(readBackExample(t), "key = etcd_key.db_password.id", "key = etcd_key.db_password.key", 1)
-	if !strings.Contains(hcl, "etcd_key.db_password.key") {
-		t.Fatal("the guide's example no longer keys the read on etcd_key.db_password.id")
+	for name, read := range map[string]string{
+		"keyed on key": "key = etcd_key.db_password.key",
+		"depends_on":   "key        = \"/app/secrets/db_password\"\n  depends_on = [etcd_key.db_password]",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := ownEtcd(t)
+			const password = "known-while-planning-password-Jc3n"
+			hcl := strings.Replace(readBackExample(t), "key = etcd_key.db_password.id", read, 1)
+			if !strings.Contains(hcl, read) {
+				t.Fatal("the guide's example no longer keys the read on etcd_key.db_password.id")
+			}
+			w := newWorkdir(t, providerConfig(e.cfg)+hcl)
+			w.env = append(w.env, "TF_VAR_db_password="+password)
+			out, err := w.apply()
+			authExpectNoSecretIn(t, "command output", out, []string{password})
+			if currentCLI().tofu {
+				if err != nil {
+					t.Fatalf("OpenTofu no longer applies this in one run: %v\n%s", err, out)
+				}
+				if got := e.value(t, "/services/billing/db_password"); got != password {
+					t.Fatalf("etcd holds %q in the copy, want the password", got)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(out, `"/app/secrets/db_password" does not exist`) {
+				t.Fatalf("Terraform no longer opens this read while planning (update the guide): %v\n%s", err, out)
+			}
+			if got := e.value(t, "/app/secrets/db_password"); got != "<missing>" {
+				t.Fatalf("the failed plan wrote the key: etcd holds %q", got)
+			}
+		})
 	}
-	w := newWorkdir(t, providerConfig(e.cfg)+hcl)
-	w.env = append(w.env, "TF_VAR_db_password="+password)
-	out, err := w.apply()
-	if currentCLI().tofu {
-		if err != nil {
-			t.Fatalf("OpenTofu no longer applies a read keyed on .key in one run: %v\n%s", err, out)
-		}
-		if got := e.value(t, "/services/billing/db_password"); got != password {
-			t.Fatalf("etcd holds %q in the copy, want the password", got)
-		}
-		return
-	}
-	if err == nil || !strings.Contains(out, `"/app/secrets/db_password" does not exist`) {
-		t.Fatalf("Terraform no longer fails a read keyed on .key during the plan (update the guide): %v\n%s", err, out)
-	}
-	if got := e.value(t, "/app/secrets/db_password"); got != "<missing>" {
-		t.Fatalf("the failed plan wrote the key: etcd holds %q", got)
-	}
-	authExpectNoSecretIn(t, "command output", out, []string{password})
 }
