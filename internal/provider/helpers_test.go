@@ -48,6 +48,10 @@ func setTestEnvironment() {
 			_ = os.Setenv(k, v)
 		}
 	}
+	// TF_ACC=1 unless set, even to empty (make test-unit sets TF_ACC=).
+	if _, set := os.LookupEnv("TF_ACC"); !set {
+		_ = os.Setenv("TF_ACC", "1")
+	}
 	// The machine may point TF_CLI_CONFIG_FILE at a file that does not exist;
 	// tests use an empty configuration of their own.
 	cli, err := os.CreateTemp("", "tofurc-*")
