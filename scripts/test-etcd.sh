@@ -21,7 +21,7 @@ version="$("${server}" --version 2>/dev/null | sed -n '1s/^etcd Version: //p')"
 [ -n "${version}" ] || { echo "test-etcd: ${server} --version does not print an etcd version" >&2; exit 1; }
 
 subset='TestAcc(Key_|Prefix_|Lease_|KeyDataSource|KeysDataSource|ClusterStatusDataSource_single|User_|Role_|RolePermission_|Auth_|Provider_environment(Fallback|UserPassword)|Examples_providerAndDemo)'
-echo "test-etcd: etcd ${version} (${server}): ${subset}"
+echo "test-etcd: etcd ${version} (${server}) through ${TF_ACC_TERRAFORM_PATH:-${root}/.bin/tofu}: ${subset}"
 cd "${root}"
 # ETCD_TEST_ENDPOINTS would send the shared tests to another etcd.
 env -u ETCD_TEST_ENDPOINTS -u ETCD_TEST_USER -u ETCD_TEST_PASSWORD \

@@ -28,7 +28,9 @@ func (e *keyEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one etcd key, now or as it was at a past revision, without storing it: the value is in no state and no plan file. " +
 			"Use it to feed a secret kept in etcd to a write-only argument (such as `etcd_key.value_wo` or `etcd_user.password_wo`) or to another provider's configuration. " +
-			"Needs Terraform 1.10+ or OpenTofu 1.11+. See the guide \"Secrets in etcd\".",
+			"Needs Terraform 1.10+ or OpenTofu 1.11+. See the guide \"Secrets in etcd\".\n\n" +
+			"To read back a key the same configuration writes, set `key = etcd_key.<name>.id`: the id is unknown until the key is created, so the read waits for the apply. " +
+			"Terraform opens an ephemeral resource whose arguments are known while it plans, even with `depends_on`, so `key = etcd_key.<name>.key` or a literal key fails there on the first apply (the key does not exist yet); OpenTofu waits for the write either way.",
 		Attributes: map[string]schema.Attribute{
 			"key": schema.StringAttribute{
 				Required:            true,

@@ -48,6 +48,10 @@ func setTestEnvironment() {
 			_ = os.Setenv(k, v)
 		}
 	}
+	// TF_ACC=1 unless set, even to empty (make test-unit sets TF_ACC=).
+	if _, set := os.LookupEnv("TF_ACC"); !set {
+		_ = os.Setenv("TF_ACC", "1")
+	}
 	// The machine may point TF_CLI_CONFIG_FILE at a file that does not exist;
 	// tests use an empty configuration of their own.
 	cli, err := os.CreateTemp("", "tofurc-*")
@@ -253,7 +257,11 @@ func (w *workdir) write(name, content string) {
 	}
 }
 
-// run runs tofu with args and returns its combined output.
+// cliName is the name of the CLI the tests run (tofu or terraform).
+func cliName() string { return filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")) }
+
+// run runs the CLI (tofu or terraform) with args and returns its combined
+// output.
 func (w *workdir) run(args ...string) (string, error) {
 	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), args...)
 	cmd.Dir, cmd.Env = w.dir, w.env
@@ -265,7 +273,7 @@ func (w *workdir) mustRun(args ...string) string {
 	w.t.Helper()
 	out, err := w.run(args...)
 	if err != nil {
-		w.t.Fatalf("tofu %s: %v\n%s", strings.Join(args, " "), err, out)
+		w.t.Fatalf("%s %s: %v\n%s", cliName(), strings.Join(args, " "), err, out)
 	}
 	return out
 }
@@ -287,7 +295,7 @@ func (w *workdir) planChanges() bool {
 	if errors.As(err, &exit) && exit.ExitCode() == 2 {
 		return true
 	}
-	w.t.Fatalf("tofu plan: %v\n%s", err, out)
+	w.t.Fatalf("%s plan: %v\n%s", cliName(), err, out)
 	return false
 }
 

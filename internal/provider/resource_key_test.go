@@ -33,6 +33,11 @@ resource "etcd_key" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config: config("hello"),
+				// The id is unknown until the key is written, so that an
+				// ephemeral read keyed on it waits for the write.
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue("etcd_key.test", tfjsonpath.New("id")),
+				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("etcd_key.test", tfjsonpath.New("id"), knownvalue.StringExact(key)),
 					statecheck.ExpectKnownValue("etcd_key.test", tfjsonpath.New("value"), knownvalue.StringExact("hello")),
@@ -45,6 +50,7 @@ resource "etcd_key" "test" {
 				Config: config("world"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("etcd_key.test", plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue("etcd_key.test", tfjsonpath.New("id"), knownvalue.StringExact(key)),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("etcd_key.test", tfjsonpath.New("version"), knownvalue.Int64Exact(2)),

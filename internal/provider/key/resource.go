@@ -126,10 +126,12 @@ func (s *server) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *
 	return resp
 }
 
-// plan plans a change: id is the key; on create every other computed
-// attribute is unknown; on update those a write may change (all but
-// keptOnWrite) are unknown when apply is to write the key, and kept
-// otherwise; value_wo is never planned (write-only).
+// plan plans a change. A create plans every computed attribute unknown,
+// id included: etcd tells the revisions once the key is written, and an
+// unknown id defers what refers to it (an ephemeral read of the key, say)
+// to apply, after the write. An update keeps id and create_revision
+// (keptOnWrite); the others are unknown when apply is to write the key, and
+// kept otherwise. value_wo is never planned (write-only).
 func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
 	var diags protocol.Diagnostics
 	resp := &tfprotov6.PlanResourceChangeResponse{PlannedPrivate: req.PriorPrivate, PlannedIdentity: req.PriorIdentity}
@@ -149,12 +151,13 @@ func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChang
 		diags.AddError("Cannot plan etcd_key", err.Error())
 		return resp
 	}
-	attrs["id"] = attrs["key"]
 	attrs["value_wo"] = tftypes.NewValue(tftypes.String, nil)
 	if prior == nil {
-		unknownComputed(attrs, "id")
+		unknownComputed(attrs)
 	} else {
+		attrs["id"] = attrs["key"]
 		if !prior["key"].Equal(attrs["key"]) {
+			attrs["id"] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 			resp.RequiresReplace = append(resp.RequiresReplace, keyPath)
 		}
 		if plansWrite(attrs, prior, config, req.PriorPrivate, &diags) {

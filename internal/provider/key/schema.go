@@ -41,7 +41,7 @@ func resourceSchema() *tfprotov6.Schema {
 					Description: "When `false`, destroying this resource (or removing it from the configuration) leaves the key and its value in etcd and only removes it from the Terraform state. " +
 						"Defaults to `true`: destroy deletes the key. The setting in effect is the one in the state, so apply a change to `false` before the destroy it is meant for."},
 				{Name: "id", Type: tftypes.String, Computed: true, DescriptionKind: md,
-					Description: "The key."},
+					Description: "The key; unknown until the key is created, so an ephemeral `etcd_key` or `etcd_keys` keyed on it reads it after it is written."},
 				{Name: "key", Type: tftypes.String, Required: true, DescriptionKind: md,
 					Description: "The key, such as `/app/config/db_host`. Changing it replaces the resource."},
 				{Name: "lease_id", Type: tftypes.Number, Optional: true, DescriptionKind: md,

@@ -64,10 +64,9 @@ func TestPlan_create(t *testing.T) {
 	f := newFixture(t)
 	resp := f.plan(resourceState{}, &config{valueWO: ptr("secret")})
 	p := f.decodedAttrs(resp.PlannedState)
-	if !p["id"].Equal(tftypes.NewValue(tftypes.String, f.key)) {
-		t.Fatalf("planned id %v, want the key %q", p["id"], f.key)
-	}
-	for _, computed := range []string{"create_revision", "mod_revision", "version"} {
+	// Unknown until apply, so that what refers to the id (an ephemeral read
+	// of the key) waits for the write.
+	for _, computed := range []string{"id", "create_revision", "mod_revision", "version"} {
 		if p[computed].IsKnown() {
 			t.Errorf("planned %s is %v, want unknown", computed, p[computed])
 		}
@@ -77,6 +76,25 @@ func TestPlan_create(t *testing.T) {
 	}
 	if resp.PlannedIdentity == nil {
 		t.Fatal("no planned identity")
+	}
+}
+
+// An update keeps the id known (it is the key); a new key replaces the
+// resource, and its id is unknown like a create's.
+func TestPlan_idOnUpdateAndReplace(t *testing.T) {
+	f := newFixture(t)
+	rs := f.mustApply(resourceState{}, &config{value: ptr("a")})
+	p := f.decodedAttrs(f.plan(rs, &config{value: ptr("b")}).PlannedState)
+	if !p["id"].Equal(tftypes.NewValue(tftypes.String, f.key)) {
+		t.Fatalf("planned id %v on update, want the key %q", p["id"], f.key)
+	}
+	other := f.key + "-other"
+	resp := f.plan(rs, &config{key: &other, value: ptr("a")})
+	if p := f.decodedAttrs(resp.PlannedState); p["id"].IsKnown() {
+		t.Fatalf("planned id %v for a new key, want unknown", p["id"])
+	}
+	if len(resp.RequiresReplace) != 1 || !resp.RequiresReplace[0].Equal(keyPath) {
+		t.Fatalf("a new key plans RequiresReplace %v, want key", resp.RequiresReplace)
 	}
 }
 
