@@ -81,6 +81,31 @@ func TestAccGuide_secrets(t *testing.T) {
 	}
 }
 
+// The secrets guide's first example: a password written by an etcd_key
+// under an exclusive prefix that excludes it. The apply writes both, the
+// plans after it are empty (no fight), and the password is in no state.
+func TestAccGuide_secretUnderPrefix(t *testing.T) {
+	requireCLI(t, featureWriteOnly)
+	e := ownEtcd(t)
+	const secret = "guide-prefix-secret-Hj5"
+	w := newWorkdir(t, providerConfig(e.cfg)+readExample(t, filepath.Join(examplesDir(), "guides", "secrets-under-prefix", "main.tf")))
+	w.env = append(w.env, "TF_VAR_db_password="+secret)
+	if out, err := w.apply(); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	if got := e.value(t, "/apps/shop/db/password"); got != secret {
+		t.Fatalf("the password in etcd is %q", got)
+	}
+	for range 2 {
+		if w.planChanges() {
+			t.Fatal("the plan after apply is not empty: the prefix and the key fight")
+		}
+	}
+	if state := readFile(t, filepath.Join(w.dir, "terraform.tfstate")); strings.Contains(state, secret) {
+		t.Fatal("the state holds the password")
+	}
+}
+
 // The query guide's cluster is built from cluster.tf.example with a state
 // that is then thrown away; the generated.tf the guide shows (written by
 // `terraform query -generate-config-out`) adopts it: the plan only
