@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -17,6 +18,9 @@ type ProviderData struct {
 	client    *etcdclient.Client
 	maxTxnOps int
 	err       error
+	// rootPlanned: this run's plan has an etcd_user named root with the
+	// role root (see noteRootPlanned).
+	rootPlanned atomic.Bool
 }
 
 var errNotConfigured = errors.New("the provider has not been configured")
@@ -32,6 +36,22 @@ func (d *ProviderData) Client() (*etcdclient.Client, error) {
 		return nil, errNotConfigured
 	}
 	return d.client, nil
+}
+
+// noteRootPlanned records that this run plans an etcd_user named root with
+// the role root. Terraform plans a resource after everything in its
+// depends_on, and one provider instance serves one configuration's whole
+// plan, so an etcd_auth that lists that user in depends_on is planned
+// after this call and knows the root user will exist before it is applied.
+func (d *ProviderData) noteRootPlanned() {
+	if d != nil {
+		d.rootPlanned.Store(true)
+	}
+}
+
+// plansRoot reports whether noteRootPlanned was called since Configure.
+func (d *ProviderData) plansRoot() bool {
+	return d != nil && d.rootPlanned.Load()
 }
 
 // MaxTxnOps is the most operations to put in one transaction.
