@@ -2,6 +2,7 @@ package prefix
 
 import (
 	"fmt"
+	"iter"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -24,82 +25,127 @@ func changeSummary(prior, planned map[string]tftypes.Value) *tfprotov6.Diagnosti
 	if planned == nil && prior != nil && keepsKeysOnDestroy(prior) {
 		return nil // destroy deletes nothing
 	}
-	if prior != nil && planned != nil && sameKeys(prior, planned) {
-		return nil // the common case, checked without building maps
+	if prior != nil && planned != nil && sameJSONText(prior, planned) {
+		return nil // the usual plan of a large keys_json: nothing to parse
 	}
-	before, ok := plannedKeys(prior)
+	before, ok := declaredKeys(prior)
 	if !ok {
 		return nil
 	}
-	after, ok := plannedKeys(planned)
+	after, ok := declaredKeys(planned)
 	if !ok {
 		return nil
 	}
 	var add, change, del int
-	for k, v := range after {
-		if old, found := before[k]; !found {
+	for k, v := range after.all() {
+		if old, found := before.value(k); !found {
 			add++
 		} else if old != v {
 			change++
 		}
 	}
-	for k := range before {
-		if _, found := after[k]; !found {
+	for k := range before.all() {
+		if !after.has(k) {
 			del++
 		}
 	}
 	if add+change+del <= summaryThreshold {
 		return nil
 	}
-	prefix := prefixOf(prior, planned)
 	return &tfprotov6.Diagnostic{
 		Severity: tfprotov6.DiagnosticSeverityWarning,
-		Summary:  fmt.Sprintf("etcd_prefix %q: %d keys to add, %d to change, %d to delete (of %d)", prefix, add, change, del, len(before)+add),
+		Summary: fmt.Sprintf("etcd_prefix %q: %d keys to add, %d to change, %d to delete (of %d)",
+			prefixOf(prior, planned), add, change, del, before.size()+add),
 		Detail: "This plan lists every one of these keys. To review a change of this size, save the plan with -out and summarize it with show -json and jq " +
 			"(the etcd_prefix documentation, \"Reviewing large changes\", has the commands).",
 	}
 }
 
-// plannedKeys returns the keys an etcd_prefix object declares, relative
-// key to value (base64 text for keys_base64), and whether they are known:
-// false for keys_wo and for values not known yet. A null object declares
-// none.
-func plannedKeys(attrs map[string]tftypes.Value) (map[string]string, bool) {
+// declared is the keys an etcd_prefix object declares, relative key to
+// value: keys or keys_base64 as Terraform's values (their strings are read
+// only where compared: a map of 100,000 strings costs more to build than
+// the whole count), or keys_json parsed.
+type declared struct {
+	elems map[string]tftypes.Value
+	json  map[string]string
+}
+
+func (d declared) size() int { return len(d.elems) + len(d.json) }
+
+func (d declared) has(k string) bool {
+	if d.json != nil {
+		_, ok := d.json[k]
+		return ok
+	}
+	_, ok := d.elems[k]
+	return ok
+}
+
+func (d declared) value(k string) (string, bool) {
+	if d.json != nil {
+		v, ok := d.json[k]
+		return v, ok
+	}
+	e, ok := d.elems[k]
+	if !ok {
+		return "", false
+	}
+	s, _ := protocol.KnownString(e)
+	return s, true
+}
+
+func (d declared) all() iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for k, v := range d.json {
+			if !yield(k, v) {
+				return
+			}
+		}
+		for k, e := range d.elems {
+			s, _ := protocol.KnownString(e)
+			if !yield(k, s) {
+				return
+			}
+		}
+	}
+}
+
+// declaredKeys returns the keys an etcd_prefix object declares, and
+// whether they are known: false for keys_wo and for values not known yet.
+// A null object declares none.
+func declaredKeys(attrs map[string]tftypes.Value) (declared, bool) {
 	if attrs == nil {
-		return map[string]string{}, true
+		return declared{}, true
 	}
 	if !attrs["keys_wo"].IsNull() {
-		return nil, false
+		return declared{}, false
 	}
 	for _, name := range []string{"keys", "keys_base64"} {
 		if v := attrs[name]; !v.IsNull() {
-			if !v.IsFullyKnown() {
-				return nil, false
+			var d declared
+			if !v.IsFullyKnown() || v.As(&d.elems) != nil {
+				return declared{}, false
 			}
-			m, err := stringMap(v)
-			return m, err == nil
+			return d, true
 		}
 	}
 	if v := attrs["keys_json"]; !v.IsNull() {
-		s, ok := knownString(v)
+		s, ok := protocol.KnownString(v)
 		if !ok {
-			return nil, false
+			return declared{}, false
 		}
 		m, err := parseKeysJSON(s)
-		return m, err == nil
+		return declared{json: m}, err == nil
 	}
-	return nil, false // none of them: keys_wo in a prior state
+	return declared{}, false // none of them: keys_wo in a prior state
 }
 
-// sameKeys reports whether two objects declare the same keys in the same
-// attribute.
-func sameKeys(a, b map[string]tftypes.Value) bool {
-	for _, name := range []string{"keys", "keys_json", "keys_base64", "keys_wo"} {
-		if !a[name].Equal(b[name]) {
-			return false
-		}
-	}
-	return true
+// sameJSONText reports whether two objects hold the same keys_json text
+// (then they declare the same keys).
+func sameJSONText(a, b map[string]tftypes.Value) bool {
+	ja, aok := protocol.KnownString(a["keys_json"])
+	jb, bok := protocol.KnownString(b["keys_json"])
+	return aok && bok && !a["keys_json"].IsNull() && ja == jb
 }
 
 // keepsKeysOnDestroy reports whether the object says delete_on_destroy =
@@ -120,7 +166,7 @@ func keepsKeysOnDestroy(attrs map[string]tftypes.Value) bool {
 func prefixOf(prior, planned map[string]tftypes.Value) string {
 	for _, attrs := range []map[string]tftypes.Value{planned, prior} {
 		if attrs != nil {
-			if s, ok := knownString(attrs["prefix"]); ok {
+			if s, ok := protocol.KnownString(attrs["prefix"]); ok {
 				return s
 			}
 		}

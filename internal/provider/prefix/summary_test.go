@@ -64,6 +64,8 @@ func TestPlan_largeChangeSummary(t *testing.T) {
 		{"small create", resourceState{}, &config{keys: manyKeys(summaryThreshold)}, nil},
 		{"update", f.stateOf(before, nil), &config{keys: after}, want(200, 100, 150, 600)},
 		{"no change", f.stateOf(manyKeys(1000), nil), &config{keys: manyKeys(1000)}, nil},
+		{"keys to keys_json, same content", f.stateOf(manyKeys(1000), nil), &config{keysJSON: canonicalKeysJSON(manyKeys(1000))}, nil},
+		{"update keys_json", f.stateOf(before, nil), &config{keysJSON: canonicalKeysJSON(after)}, want(200, 100, 150, 600)},
 		{"destroy", f.stateOf(before, nil), nil, want(0, 0, 400, 400)},
 		{"destroy keeping the keys", f.stateOf(before, ptr(false)), nil, nil},
 		{"write-only", resourceState{}, &config{keysWO: manyKeys(summaryThreshold + 1), woVersion: ptr(int64(1))}, nil},
