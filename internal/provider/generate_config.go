@@ -95,10 +95,20 @@ func (s defaultsLeftOut) GenerateResourceConfig(ctx context.Context, req *tfprot
 	if err != nil || resp == nil || resp.Config == nil || !ok {
 		return resp, err
 	}
-	config, err := resp.Config.Unmarshal(rd.objectType)
+	if dv, ok := rd.leaveOut(resp.Config); ok {
+		resp.Config = dv
+	}
+	return resp, nil
+}
+
+// leaveOut returns config with the attributes at their default null, and
+// false when config cannot be read (then what the framework generated
+// stays, defaults and all).
+func (rd resourceDefaults) leaveOut(config *tfprotov6.DynamicValue) (*tfprotov6.DynamicValue, bool) {
+	v, err := config.Unmarshal(rd.objectType)
 	var attrs map[string]tftypes.Value
-	if err != nil || config.As(&attrs) != nil || attrs == nil {
-		return resp, nil // what the framework generated, defaults and all
+	if err != nil || v.As(&attrs) != nil || attrs == nil {
+		return nil, false
 	}
 	for name, def := range rd.defaults {
 		if attrs[name].Equal(def) {
@@ -106,8 +116,5 @@ func (s defaultsLeftOut) GenerateResourceConfig(ctx context.Context, req *tfprot
 		}
 	}
 	dv, err := tfprotov6.NewDynamicValue(rd.objectType, tftypes.NewValue(rd.objectType, attrs))
-	if err == nil {
-		resp.Config = &dv
-	}
-	return resp, nil
+	return &dv, err == nil
 }
