@@ -19,20 +19,40 @@ import (
 // attributes out of the configuration it writes. (The framework returns
 // the state as it is; OpenTofu and older Terraform do not ask.)
 type defaultsLeftOut struct {
-	tfprotov6.ProviderServer
+	frameworkServer
 	// resources holds, by resource type, the object type and the default
 	// of each optional and computed attribute that has one.
 	resources map[string]resourceDefaults
 }
+
+// frameworkServer is what the framework's protocol 6 server implements:
+// the mux offers list resources, actions and state stores only of servers
+// that implement their optional interfaces, so the wrapper must too.
+type frameworkServer interface {
+	tfprotov6.ProviderServerWithListResource
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
+}
+
+var (
+	_ tfprotov6.ProviderServerWithListResource = defaultsLeftOut{}
+	_ tfprotov6.ProviderServerWithActions      = defaultsLeftOut{}
+	_ tfprotov6.ProviderServerWithStateStores  = defaultsLeftOut{}
+)
 
 type resourceDefaults struct {
 	objectType tftypes.Object
 	defaults   map[string]tftypes.Value
 }
 
-// leaveDefaultsOut wraps the framework provider p's server.
+// leaveDefaultsOut wraps the framework provider p's server (served as it
+// is should it ever lack one of frameworkServer's methods).
 func leaveDefaultsOut(ctx context.Context, server tfprotov6.ProviderServer, p *etcdProvider) tfprotov6.ProviderServer {
-	s := defaultsLeftOut{ProviderServer: server, resources: map[string]resourceDefaults{}}
+	full, ok := server.(frameworkServer)
+	if !ok {
+		return server
+	}
+	s := defaultsLeftOut{frameworkServer: full, resources: map[string]resourceDefaults{}}
 	for _, newResource := range p.Resources(ctx) {
 		r := newResource()
 		var meta resource.MetadataResponse
@@ -90,7 +110,7 @@ func staticDefault(ctx context.Context, attr schema.Attribute) (tftypes.Value, b
 }
 
 func (s defaultsLeftOut) GenerateResourceConfig(ctx context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
-	resp, err := s.ProviderServer.GenerateResourceConfig(ctx, req)
+	resp, err := s.frameworkServer.GenerateResourceConfig(ctx, req)
 	rd, ok := s.resources[req.TypeName]
 	if err != nil || resp == nil || resp.Config == nil || !ok {
 		return resp, err

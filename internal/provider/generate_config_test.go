@@ -3,6 +3,7 @@ package provider
 import (
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -14,6 +15,9 @@ func TestGenerateResourceConfig_defaultsLeftOut(t *testing.T) {
 	server, err := NewServer("test")()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, ok := leaveDefaultsOut(t.Context(), providerserver.NewProtocol6(&etcdProvider{})(), &etcdProvider{}).(defaultsLeftOut); !ok {
+		t.Fatal("the framework server is served without the wrapper: it lacks one of frameworkServer's methods")
 	}
 	schemas, err := server.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
