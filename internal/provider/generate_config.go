@@ -29,16 +29,13 @@ type defaultsLeftOut struct {
 // the mux offers list resources, actions and state stores only of servers
 // that implement their optional interfaces, so the wrapper must too.
 type frameworkServer interface {
-	tfprotov6.ProviderServerWithListResource
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
 	tfprotov6.ActionServer
 	tfprotov6.StateStoreServer
 }
 
-var (
-	_ tfprotov6.ProviderServerWithListResource = defaultsLeftOut{}
-	_ tfprotov6.ProviderServerWithActions      = defaultsLeftOut{}
-	_ tfprotov6.ProviderServerWithStateStores  = defaultsLeftOut{}
-)
+var _ frameworkServer = defaultsLeftOut{}
 
 type resourceDefaults struct {
 	objectType tftypes.Object
