@@ -3,6 +3,7 @@ package provider
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -54,6 +55,13 @@ func TestAccGuide_adoptPrefixWithGeneratedConfig(t *testing.T) {
 	}
 	if !strings.Contains(string(generated), `"db/host" = "10.0.0.5"`) {
 		t.Fatalf("generated.tf does not hold the keys:\n%s", generated)
+	}
+	// What the guide says the CLI writes: the optional arguments the
+	// prefix does not use, as "= null".
+	for _, name := range []string{"delete_on_destroy", "keys_json", "keys_wo_version"} {
+		if !regexp.MustCompile(`(?m)^\s*` + name + `\s*= null$`).Match(generated) {
+			t.Fatalf("generated.tf has no %q:\n%s", name+" = null", generated)
+		}
 	}
 	if out, err := w.apply(); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)

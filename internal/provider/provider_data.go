@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -16,6 +17,9 @@ type ProviderData struct {
 	client    *etcdclient.Client
 	maxTxnOps int
 	err       error
+	// rootPlanned: this run's plan has an etcd_user named root with the
+	// role root (see noteRootPlanned).
+	rootPlanned atomic.Bool
 }
 
 // conn is the client and limits, or why there is none (protocol.Checked
@@ -31,6 +35,22 @@ func (d *ProviderData) conn() (protocol.Conn, error) {
 func (d *ProviderData) Client() (*etcdclient.Client, error) {
 	c, err := d.conn()
 	return c.Client, err
+}
+
+// noteRootPlanned records that this run plans an etcd_user named root with
+// the role root. Terraform plans a resource after everything in its
+// depends_on, and one provider instance serves one configuration's whole
+// plan, so an etcd_auth that lists that user in depends_on is planned
+// after this call and knows the root user will exist before it is applied.
+func (d *ProviderData) noteRootPlanned() {
+	if d != nil {
+		d.rootPlanned.Store(true)
+	}
+}
+
+// plansRoot reports whether noteRootPlanned was called since Configure.
+func (d *ProviderData) plansRoot() bool {
+	return d != nil && d.rootPlanned.Load()
 }
 
 // MaxTxnOps is the most operations to put in one transaction.

@@ -53,7 +53,9 @@ func authSchema() schema.Schema {
 			"etcd turns authentication on only when a user named `root` with the role `root` exists, so that someone can still manage it afterwards. " +
 			"Create that user with `etcd_user` (and the role with `etcd_role`) and add them to `depends_on` of this resource: " +
 			"Terraform then enables authentication after creating them, and on destroy disables it before deleting them (etcd refuses to delete `root` while authentication is on). " +
-			"Without the root user, the plan warns and the apply fails with an error naming what is missing; nothing is changed.\n\n" +
+			"When etcd has no such user and the plan does not create one before this resource (an `etcd_user` named `root` with the role `root`, listed in `depends_on`), " +
+			"the plan warns \"No root user yet\", and the apply fails with an error naming what is missing; nothing is changed. " +
+			"With the user in `depends_on` there is no warning: Terraform plans it before this resource, and the provider notes it.\n\n" +
 			"Configure the provider with the root user's credentials (or a client certificate for `root`) from the start: etcd accepts them while authentication is still off, " +
 			"and every later call needs them. Destroying this resource disables authentication, which also needs the root role.\n\n" +
 			"Import with any ID, such as `auth`: the current setting is read from etcd.",
@@ -76,15 +78,18 @@ func (r *authResource) Configure(_ context.Context, req resource.ConfigureReques
 }
 
 // ModifyPlan warns when authentication is to be turned on but etcd has no
-// root user with the root role yet. It cannot be an error: the root user may
-// be created earlier in the same apply.
+// root user with the root role yet, and this plan does not create one
+// first. It cannot be an error: something outside this configuration may
+// create the user before the apply. An etcd_user named root with the role
+// root that this etcd_auth lists in depends_on is planned before it (see
+// ProviderData.noteRootPlanned), so that configuration gets no warning.
 func (r *authResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan authModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !plan.Enabled.ValueBool() {
+	if resp.Diagnostics.HasError() || !plan.Enabled.ValueBool() || r.data.plansRoot() {
 		return
 	}
 	client, err := r.data.Client()
@@ -95,10 +100,14 @@ func (r *authResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return
 	}
 	if missing, err := rootProblem(ctx, client); err == nil && missing != "" {
-		resp.Diagnostics.AddAttributeWarning(path.Root("enabled"), "No root user yet",
-			missing+" Unless this apply creates it first (list it in depends_on of this etcd_auth), enabling authentication will fail.")
+		resp.Diagnostics.AddAttributeWarning(path.Root("enabled"), "No root user yet", missing+rootNotPlanned)
 	}
 }
+
+const rootNotPlanned = " Nor is an etcd_user named root with the role root planned before this etcd_auth, so enabling authentication will fail " +
+	"unless something outside this configuration creates that user first. " +
+	"If this configuration creates it, list it in depends_on of this etcd_auth (depends_on = [etcd_user.root]): " +
+	"Terraform then creates it first, and this warning goes away."
 
 // rootProblem says what is missing for etcd to enable authentication: a user
 // named root that has the role root. It returns "" when nothing is.

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -131,18 +132,51 @@ resource "etcd_auth" "test" {
 	})
 }
 
-// The plan already warns when etcd has no root user; it cannot fail, as the
-// same apply may create the user first.
+// The plan already warns when etcd has no root user and the plan does not
+// create one first; it cannot fail, as something else may create the user
+// before the apply. A configuration that creates root with the root role
+// and lists it in depends_on of etcd_auth (the documented way) gets no
+// warning, and its apply enables authentication.
 func TestAccAuth_planWarnsWithoutRoot(t *testing.T) {
 	t.Parallel()
-	e := authTestEtcd(t, etcdtest.New(t), false)
+	s := etcdtest.New(t)
+	e := authTestEtcd(t, s, false)
 	w := newWorkdir(t, e.config(`
 resource "etcd_auth" "test" {
   enabled = true
 }
 `))
 	out := w.mustRun("plan", "-input=false", "-no-color")
-	if !authErrorRegexp("Warning: No root user yet", "etcd has no user named root", "depends_on").MatchString(out) {
+	if !authErrorRegexp("Warning: No root user yet", "etcd has no user named root", "depends_on = [etcd_user.root]").MatchString(out) {
 		t.Fatalf("the plan does not warn about the missing root user:\n%s", out)
 	}
+
+	e = authTestEtcd(t, s, true) // the root credentials, for after the apply
+	w = newWorkdir(t, e.config(`
+resource "etcd_role" "root" {
+  name = "root"
+}
+
+resource "etcd_user" "root" {
+  name     = "root"
+  password = %[1]q
+  roles    = [etcd_role.root.name]
+}
+
+resource "etcd_auth" "test" {
+  enabled    = true
+  depends_on = [etcd_user.root]
+}
+`, etcdtest.RootPassword))
+	out = w.mustRun("plan", "-input=false", "-no-color")
+	if strings.Contains(out, "No root user yet") || !strings.Contains(out, "3 to add") {
+		t.Fatalf("the plan that creates root before etcd_auth warns about it, or does not plan the 3 resources:\n%s", out)
+	}
+	if out, err := w.apply(); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	if st, err := e.client.AuthStatus(t.Context()); err != nil || !st.Enabled {
+		t.Fatalf("authentication is not on after the apply: %+v, %v", st, err)
+	}
+	w.mustRun("destroy", "-auto-approve", "-input=false", "-no-color")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -179,6 +180,26 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if creating && config.Password.IsNull() && config.PasswordWO.IsNull() && !config.NoPassword.IsUnknown() && !config.NoPassword.ValueBool() {
 		resp.Diagnostics.AddAttributeError(path.Root("password"), "No password for the new user", noPasswordSetting(plan.Name.String()))
 	}
+	if creating && plan.NoPassword.ValueBool() {
+		r.checkNoPasswordAtPlan(ctx, &resp.Diagnostics)
+	}
+	if plan.Name.ValueString() == "root" && slices.ContainsFunc(plan.Roles.Elements(), types.StringValue("root").Equal) {
+		r.data.noteRootPlanned() // for etcd_auth's plan warning
+	}
+}
+
+// checkNoPasswordAtPlan fails the plan of a user without a password on a
+// server older than etcd 3.5, with the error the apply would fail with.
+// The provider is connected at plan time once its settings are known;
+// when they are not, or the version cannot be read now, the apply checks.
+func (r *userResource) checkNoPasswordAtPlan(ctx context.Context, diags *diag.Diagnostics) {
+	client, err := r.data.Client()
+	if err != nil {
+		return
+	}
+	if ok, version, err := client.SupportsNoPassword(ctx); err == nil && !ok {
+		addNoPasswordUnsupported(diags, version)
+	}
 }
 
 func noPasswordSetting(user string) string {
@@ -265,12 +286,16 @@ func noPasswordSupported(ctx context.Context, client *etcdclient.Client, diags *
 		return false
 	}
 	if !ok {
-		diags.AddAttributeError(path.Root("no_password"), "Users without password need etcd 3.5",
-			fmt.Sprintf("etcd %s does not know users without a password (added in etcd 3.5); it would create the user with an empty password instead. "+
-				"Upgrade etcd, or give the user a password.", version))
+		addNoPasswordUnsupported(diags, version)
 		return false
 	}
 	return true
+}
+
+func addNoPasswordUnsupported(diags *diag.Diagnostics, version string) {
+	diags.AddAttributeError(path.Root("no_password"), "Users without password need etcd 3.5",
+		fmt.Sprintf("etcd %s does not know users without a password (added in etcd 3.5); it would create the user with an empty password instead. "+
+			"Upgrade etcd, or give the user a password.", version))
 }
 
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

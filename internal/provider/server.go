@@ -19,7 +19,9 @@ func NewServer(version string) func() (tfprotov6.ProviderServer, error) {
 		configured := &lastConfigured{}
 		framework := &etcdProvider{version: version, configured: configured}
 		mux, err := tf6muxserver.NewMuxServer(context.Background(),
-			providerserver.NewProtocol6(framework),
+			func() tfprotov6.ProviderServer {
+				return leaveDefaultsOut(context.Background(), providerserver.NewProtocol6(framework)(), framework)
+			},
 			func() tfprotov6.ProviderServer { return prefix.NewServer(configured.conn) },
 			func() tfprotov6.ProviderServer { return key.NewServer(configured.conn) },
 		)

@@ -238,7 +238,12 @@ func (l *lister) flush() bool {
 // generateConfig is the configuration `terraform query
 // -generate-config-out` (and `plan -generate-config-out`) writes for an
 // etcd_prefix: its state without the computed id, and with keys or
-// keys_json, whichever the state holds.
+// keys_json, whichever the state holds. exclusive at its default (true) is
+// null: Terraform (1.14+, the CLIs that ask the provider) leaves out the
+// optional and computed attributes that are null. It writes the other
+// optional attributes even when null ("delete_on_destroy = null"), from
+// the schema, whatever the provider returns; OpenTofu and older Terraform
+// write every optional attribute from the imported state without asking.
 func generateConfig(req *tfprotov6.GenerateResourceConfigRequest) *tfprotov6.GenerateResourceConfigResponse {
 	var diags protocol.Diagnostics
 	attrs, err := objectAttrs(req.State)
@@ -252,6 +257,9 @@ func generateConfig(req *tfprotov6.GenerateResourceConfigRequest) *tfprotov6.Gen
 	// Computed-only attributes have no place in a configuration.
 	for _, name := range computed {
 		attrs[name] = tftypes.NewValue(objectType.AttributeTypes[name], nil)
+	}
+	if attrs["exclusive"].Equal(tftypes.NewValue(tftypes.Bool, true)) {
+		attrs["exclusive"] = tftypes.NewValue(tftypes.Bool, nil)
 	}
 	dv, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, attrs))
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
 )
@@ -41,14 +42,19 @@ func TestGenerateConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !attrs["id"].IsNull() || !attrs["keys_json"].IsNull() {
-		t.Fatalf("id or keys_json in the generated configuration: %v", attrs)
+	if !attrs["id"].IsNull() || !attrs["keys_json"].IsNull() || !attrs["exclusive"].IsNull() {
+		t.Fatalf("id, keys_json or exclusive at its default in the generated configuration: %v", attrs)
 	}
 	if p, _ := protocol.KnownString(attrs["prefix"]); p != "/apps/shop/" {
 		t.Fatalf("prefix = %q", p)
 	}
 	if keys, _ := stringMap(attrs["keys"]); keys["db/host"] != "h" {
 		t.Fatalf("keys = %v", keys)
+	}
+	st = (&state{Prefix: "/apps/shop/", Keys: map[string]string{"db/host": "h"}, Exclusive: false}).encode(&protocol.Diagnostics{})
+	attrs, err = objectAttrs(generateConfig(&tfprotov6.GenerateResourceConfigRequest{TypeName: TypeName, State: st}).Config)
+	if err != nil || !attrs["exclusive"].Equal(tftypes.NewValue(tftypes.Bool, false)) {
+		t.Fatalf("exclusive = false is not in the generated configuration: %v, %v", attrs, err)
 	}
 	if resp := generateConfig(&tfprotov6.GenerateResourceConfigRequest{TypeName: TypeName, State: nullState()}); len(resp.Diagnostics) != 1 {
 		t.Fatal("a null state generated configuration")

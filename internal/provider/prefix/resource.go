@@ -340,6 +340,11 @@ func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChang
 	}
 	if attrs == nil { // destroy
 		resp.PlannedState = req.ProposedNewState
+		if prior, _ := objectAttrs(req.PriorState); prior != nil {
+			if d := changeSummary(prior, nil); d != nil {
+				diags = append(diags, d)
+			}
+		}
 		return resp
 	}
 	attrs["id"] = attrs["prefix"]
@@ -361,6 +366,9 @@ func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChang
 	planned, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, attrs))
 	if err != nil {
 		diags.AddError("Cannot plan etcd_prefix", err.Error())
+	}
+	if d := changeSummary(prior, attrs); d != nil {
+		diags = append(diags, d)
 	}
 	resp.PlannedIdentity = req.PriorIdentity
 	if prefix, ok := protocol.KnownString(attrs["prefix"]); ok {
