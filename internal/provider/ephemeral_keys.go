@@ -50,7 +50,7 @@ func (e *keysEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, res
 		MarkdownDescription: "Reads the keys under a prefix, or in a key range, all at one revision, without storing them: the values are in no state and no plan file. " +
 			"Use it to feed secrets kept in etcd to write-only arguments (such as `etcd_key.value_wo`) or to other providers' configurations. " +
 			"Needs Terraform 1.10+ or OpenTofu 1.11+. See the guide \"Secrets in etcd\".\n\n" +
-			"To read keys the same configuration writes, derive an argument from the id of an `etcd_key` it writes (for example `key = etcd_key.<name>.id`): the id is unknown until the key is created, so the read waits for the apply. " +
+			"To read keys the same configuration writes, derive an argument from the id of an `etcd_key` or `etcd_prefix` it writes (for example `key = etcd_key.<name>.id`, or `prefix = etcd_prefix.<name>.id`): the id is unknown until the keys are created, so the read waits for the apply. " +
 			"Terraform opens an ephemeral resource whose arguments are known while it plans, even with `depends_on`, before the keys exist; OpenTofu waits for the writes either way.",
 		Attributes: map[string]schema.Attribute{
 			"prefix": schema.StringAttribute{

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
@@ -130,7 +131,7 @@ func create(ctx context.Context, conn protocol.Conn, planned *state, plannedDV *
 		since:       existingRev, // every key there was read; any newer one is someone else's
 	}
 	tflog.Debug(ctx, "creating etcd_prefix", map[string]any{"prefix": planned.Prefix, "adopted": len(existing), "puts": len(c.ops)})
-	out := commit(ctx, conn, planned, c, plannedDV, diags)
+	out := commit(ctx, conn, planned, c, withID(plannedDV, planned.Prefix, diags), diags)
 	if diags.HasError() {
 		return applied{deleted: true}
 	}
@@ -337,5 +338,20 @@ func deleteManaged(ctx context.Context, conn protocol.Conn, st *state) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// withID is the planned state of a create with its id, which the plan left
+// unknown: the prefix.
+func withID(planned *tfprotov6.DynamicValue, prefix string, diags *protocol.Diagnostics) *tfprotov6.DynamicValue {
+	attrs, err := objectAttrs(planned)
+	if err == nil && attrs != nil {
+		attrs["id"] = tftypes.NewValue(tftypes.String, prefix)
+		var dv tfprotov6.DynamicValue
+		if dv, err = tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, attrs)); err == nil {
+			return &dv
+		}
+	}
+	diags.AddError("Cannot create etcd_prefix", fmt.Sprintf("cannot encode the new state: %v", err))
 	return nil
 }

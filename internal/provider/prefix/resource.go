@@ -347,11 +347,16 @@ func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChang
 		}
 		return resp
 	}
+	prior, _ := objectAttrs(req.PriorState)
 	attrs["id"] = attrs["prefix"]
+	if prior == nil {
+		// Unknown until the keys are written, so that what refers to it (an
+		// ephemeral read of the prefix, say) waits for the create.
+		attrs["id"] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	}
 	if attrs["exclusive"].IsNull() {
 		attrs["exclusive"] = tftypes.NewValue(tftypes.Bool, true)
 	}
-	prior, _ := objectAttrs(req.PriorState)
 	config, _ := objectAttrs(req.Config)
 	planWriteOnly(attrs, prior, config, decodePrivate(req.PriorPrivate), &diags)
 	if prior != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
@@ -272,4 +273,24 @@ func (f *fixture) modRevisions() map[string]int64 {
 		out[kv.Key[len(f.prefix):]] = kv.ModRevision
 	}
 	return out
+}
+
+// A create plans id unknown, so that what refers to it (an ephemeral read
+// of the prefix) waits for the keys to be written; the apply sets it to
+// the prefix, and an update keeps it known.
+func TestPlan_idUnknownOnCreate(t *testing.T) {
+	f := newFixture(t, 0)
+	c := &config{keys: map[string]string{"a": "1"}}
+	planned, err := objectAttrs(f.plan(resourceState{}, c).PlannedState)
+	if err != nil || planned["id"].IsKnown() {
+		t.Fatalf("the create plans id %v (%v), want unknown", planned["id"], err)
+	}
+	rs := f.mustApply(resourceState{}, c)
+	if got, _ := objectAttrs(rs.state); !got["id"].Equal(tftypes.NewValue(tftypes.String, f.prefix)) {
+		t.Fatalf("id after create = %v", got["id"])
+	}
+	c.keys["b"] = "2"
+	if planned, _ := objectAttrs(f.plan(rs, c).PlannedState); !planned["id"].Equal(tftypes.NewValue(tftypes.String, f.prefix)) {
+		t.Fatalf("an update plans id %v", planned["id"])
+	}
 }
