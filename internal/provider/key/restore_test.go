@@ -14,7 +14,11 @@ func TestWriteOnlyDrift_sameRevisionOtherEtcd(t *testing.T) {
 	srv := etcdtest.New(t)
 	client := etcdtest.Client(t, srv.ClientConfig())
 	conn := protocol.Conn{Client: client}
-	f := &fixture{t: t, server: NewServer(func() (protocol.Conn, error) { return conn, nil }).(listServer), client: client, key: "/app/password"}
+	srv2, ok := NewServer(func() (protocol.Conn, error) { return conn, nil }).(listServer)
+	if !ok {
+		t.Fatal("the etcd_key server does not serve list resources")
+	}
+	f := &fixture{t: t, server: srv2, client: client, key: "/app/password"}
 	rs := f.mustApply(resourceState{}, &config{valueWO: ptr("prod-secret"), woVersion: ptr(int64(1))})
 	if err := srv.StartAfresh(); err != nil {
 		t.Fatal(err)

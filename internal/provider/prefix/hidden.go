@@ -86,18 +86,18 @@ func stillUndeclared(names []string, planned *state) []string {
 
 // forEachKey calls fn for every key the resource manages under an exclusive
 // prefix: the prefix's range without what exclude lists, read at one
-// revision. It returns that revision.
-func forEachKey(ctx context.Context, conn protocol.Conn, st *state, fn func(etcdclient.KeyValue) error) (int64, error) {
+// revision.
+func forEachKey(ctx context.Context, conn protocol.Conn, st *state, fn func(etcdclient.KeyValue) error) error {
 	var rev int64
 	for _, r := range st.Exclude.ranges(st.Prefix) {
 		r.Revision = rev
 		at, err := conn.Client.ForEach(ctx, r, fn)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		rev = at
 	}
-	return rev, nil
+	return nil
 }
 
 // planWarnings tells the reviewer of a plan what it does to keys no

@@ -269,7 +269,7 @@ var errDiffers = errors.New("etcd differs from the state")
 func holdsExactly(ctx context.Context, conn protocol.Conn, st *state, h *hider) (bool, int64, error) {
 	var n int
 	var maxRev int64
-	_, err := forEachKey(ctx, conn, st, func(kv etcdclient.KeyValue) error {
+	err := forEachKey(ctx, conn, st, func(kv etcdclient.KeyValue) error {
 		rel := strings.TrimPrefix(kv.Key, st.Prefix)
 		want, ok := st.Keys[rel]
 		if !ok || (h.hides(rel) && want != hiddenValue(kv)) || (!h.hides(rel) && want != string(kv.Value)) {
@@ -310,8 +310,7 @@ func readKeysRevs(ctx context.Context, conn protocol.Conn, st *state, revs map[s
 		return nil
 	}
 	if st.Exclusive {
-		_, err := forEachKey(ctx, conn, st, add)
-		return got, maxRev, err
+		return got, maxRev, forEachKey(ctx, conn, st, add)
 	}
 	names := make([]string, 0, len(st.Keys))
 	for rel := range st.Keys {
