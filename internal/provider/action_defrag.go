@@ -49,11 +49,11 @@ func (a *defragAction) Schema(_ context.Context, _ action.SchemaRequest, resp *a
 			"The action refuses to start when a voting member does not answer, the cluster has no leader or has lost quorum, or a CORRUPT alarm is active.",
 		Attributes: map[string]schema.Attribute{
 			"min_reclaim_bytes": schema.Int64Attribute{
-				Optional:            true,
+				Optional: true,
 				MarkdownDescription: "Skip members whose database has less reclaimable space than this, in bytes, as the member reports it (database size minus size in use). " +
 					"Defaults to `0`: every member is defragmented. etcd (3.4 at least) counts the space a compaction freed as reclaimable only after its next writes, " +
 					"so right after a compaction on an idle cluster a member may report little to reclaim: leave this at `0` there.",
-				Validators:          []validator.Int64{int64validator.AtLeast(0)},
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 			"timeout": timeoutAttribute("the defragmentation of one member", defragTimeout),
 		},
