@@ -1,6 +1,6 @@
 // Package provider implements the etcd Terraform/OpenTofu provider: the
 // framework provider (the provider configuration, every data source,
-// ephemeral resource and function, and the resources but two) and, muxed
+// ephemeral resource, function and action, and the resources but two) and, muxed
 // beside it by NewServer through terraform-plugin-mux, the etcd_prefix and
 // etcd_key resources (and their list resources), written directly on
 // terraform-plugin-go in the packages prefix and key over their shared
