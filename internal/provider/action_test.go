@@ -14,8 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdtest"
@@ -583,4 +586,88 @@ func TestAction_alarmDisarm(t *testing.T) {
 	if err := c.Put(t.Context(), "/after", "v"); err != nil {
 		t.Fatalf("a write after disarming: %v", err)
 	}
+}
+
+// Every action has an example, and every action block in the examples and
+// the Operating etcd guide is valid: its arguments, evaluated, pass the
+// action's ValidateActionConfig. (No CLI here can run them.)
+func TestActionExamples(t *testing.T) {
+	t.Parallel()
+	s := newActionServer(t, sharedEtcd(t).cfg)
+	files, err := filepath.Glob(filepath.Join(examplesDir(), "actions", "*", "action.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	guide, _ := filepath.Glob(filepath.Join(examplesDir(), "guides", "operating", "*.tf"))
+	seen := map[string]bool{}
+	for _, file := range append(files, guide...) {
+		for _, b := range actionBlocks(t, file) {
+			seen[b.typeName] = true
+			if dir := filepath.Base(filepath.Dir(file)); slices.Contains(files, file) && dir != b.typeName {
+				t.Errorf("%s holds an action of type %s", file, b.typeName)
+			}
+			resp, err := s.server.ValidateActionConfig(t.Context(), &tfprotov6.ValidateActionConfigRequest{
+				ActionType: b.typeName, Config: s.config(b.typeName, b.config),
+			})
+			if err != nil || hasErrors(resp.Diagnostics) {
+				t.Errorf("%s: action %s %v: %v %s", file, b.typeName, b.config, err, diagText(resp.Diagnostics))
+			}
+		}
+	}
+	for name := range s.schemas.ActionSchemas {
+		if !seen[name] {
+			t.Errorf("no example uses the action %s", name)
+		}
+	}
+}
+
+type exampleAction struct {
+	typeName string
+	config   actionConfig
+}
+
+// actionBlocks parses the action blocks of an example file and evaluates
+// their config arguments, with path.root ".".
+func actionBlocks(t *testing.T, file string) []exampleAction {
+	t.Helper()
+	src, err := os.ReadFile(file) //nolint:gosec // the repository's examples
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, diags := hclsyntax.ParseConfig(src, file, hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatalf("%s: %v", file, diags)
+	}
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"path": cty.ObjectVal(map[string]cty.Value{"root": cty.StringVal(".")})}}
+	var out []exampleAction
+	for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+		if b.Type != "action" {
+			continue
+		}
+		a := exampleAction{typeName: b.Labels[0], config: actionConfig{}}
+		for _, cb := range b.Body.Blocks {
+			if cb.Type != "config" {
+				continue
+			}
+			for name, attr := range cb.Body.Attributes {
+				v, diags := attr.Expr.Value(ctx)
+				if diags.HasErrors() {
+					t.Fatalf("%s: %s.%s: %v", file, a.typeName, name, diags)
+				}
+				switch v.Type() {
+				case cty.String:
+					a.config[name] = v.AsString()
+				case cty.Bool:
+					a.config[name] = v.True()
+				case cty.Number:
+					n, _ := v.AsBigFloat().Int64()
+					a.config[name] = n
+				default:
+					t.Fatalf("%s: %s.%s has type %s", file, a.typeName, name, v.Type().FriendlyName())
+				}
+			}
+		}
+		out = append(out, a)
+	}
+	return out
 }
