@@ -639,8 +639,12 @@ func actionBlocks(t *testing.T, file string) []exampleAction {
 		t.Fatalf("%s: %v", file, diags)
 	}
 	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"path": cty.ObjectVal(map[string]cty.Value{"root": cty.StringVal(".")})}}
+	body, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		t.Fatalf("%s: body %T", file, f.Body)
+	}
 	var out []exampleAction
-	for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+	for _, b := range body.Blocks {
 		if b.Type != "action" {
 			continue
 		}
