@@ -158,6 +158,9 @@ func TestAlarms(t *testing.T) {
 	if err != nil || st.Healthy || !st.Quorum || !st.Members[0].Serving || st.Members[0].Healthy {
 		t.Fatalf("with an alarm: status %+v, %v; want quorum, serving, not healthy", st, err)
 	}
+	if quota := st.Members[0].DBSizeQuota; etcdtest.ServerBin() == "" && quota != 2<<30 {
+		t.Errorf("embedded etcd %s reports a quota of %d; want the default 2 GiB", st.Members[0].Version, quota)
+	}
 	expectErr(t, c.DisarmAlarm(ctx, etcdclient.Alarm{MemberID: s.ID(), Type: "NONE"}), etcdclient.ErrInvalidArgument)
 	if err := c.DisarmAlarm(ctx, want); err != nil {
 		t.Fatal(err)

@@ -17,7 +17,8 @@ import (
 var _ action.ActionWithConfigure = (*alarmDisarmAction)(nil)
 
 // NewAlarmDisarmAction is etcd_alarm_disarm: `etcdctl alarm disarm`, which
-// refuses to clear NOSPACE while a database is still at its quota.
+// refuses to clear NOSPACE while a database is still at its quota (or
+// within the margin of it that overQuota explains).
 func NewAlarmDisarmAction() action.Action { return &alarmDisarmAction{} }
 
 type alarmDisarmAction struct{ maintenanceAction }
@@ -34,8 +35,8 @@ func (a *alarmDisarmAction) Metadata(_ context.Context, req action.MetadataReque
 func (a *alarmDisarmAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the active alarms and disarms them, as `etcdctl alarm list` and `etcdctl alarm disarm` do. " +
-			"A NOSPACE alarm (a database reached its quota, and etcd refuses writes) is disarmed only when every member's database is below its quota again, " +
-			"since etcd would raise it again at the next write otherwise: compact (`etcd_compact`) and defragment (`etcd_defrag`) first. " +
+			"A NOSPACE alarm (a database reached its quota, and etcd refuses writes) is disarmed only when every member's database is below 95% of its quota again, " +
+			"since etcd would raise it again within a few writes otherwise: compact (`etcd_compact`) and defragment (`etcd_defrag`) first. " +
 			"etcd 3.6 and later report each member's quota; etcd 3.4 and 3.5 do not, and a NOSPACE alarm on them is disarmed only when `quota_bytes` is set. " +
 			"CORRUPT alarms are listed but left armed unless `include_corrupt` is true. " +
 			"The action refuses to start when the cluster has no leader or has lost quorum.",
@@ -96,9 +97,14 @@ func (a *alarmDisarmAction) Invoke(ctx context.Context, req action.InvokeRequest
 	}
 }
 
-// overQuota says why NOSPACE must stay armed: a member's database is at or
-// above its quota, or a quota cannot be known. It returns "" when every
-// member is below its quota.
+// overQuota says why NOSPACE must stay armed: a member's database is at
+// or above 95% of its quota, or a quota cannot be known. It returns ""
+// when every member is below that. The margin is etcd's: it raises NOSPACE
+// when the database's size plus the write's would pass the quota, so a
+// database that raised it may be a write's size (up to
+// --max-request-bytes, 1.5 MiB by default) below the quota, and still be
+// there after a compaction, which frees pages without shrinking the file;
+// 5% covers one write at any quota of 32 MiB or more.
 func overQuota(st *etcdclient.ClusterStatus, configured types.Int64) string {
 	var unknown, over []string
 	for _, m := range st.Members {
@@ -112,13 +118,13 @@ func overQuota(st *etcdclient.ClusterStatus, configured types.Int64) string {
 		case quota < 0:
 		case quota == 0:
 			unknown = append(unknown, fmt.Sprintf("%s runs etcd %s, which does not report its quota", memberLabel(m), m.Version))
-		case m.DBSize >= quota:
+		case m.DBSize >= quota-quota/20:
 			over = append(over, fmt.Sprintf("%s: %d bytes, quota %d", memberLabel(m), m.DBSize, quota))
 		}
 	}
 	switch {
 	case len(over) > 0:
-		return "A database is still at or above its quota, and etcd would raise NOSPACE again at the next write: " + strings.Join(over, "; ") +
+		return "A database is still at or above 95% of its quota, and etcd would raise NOSPACE again within a few writes: " + strings.Join(over, "; ") +
 			". Compact the history (etcd_compact with physical = true) and defragment the members (etcd_defrag), then disarm."
 	case len(unknown) > 0:
 		return "Cannot tell whether every database is below its quota: " + strings.Join(unknown, "; ") +

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/zclconf/go-cty/cty"
+	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdtest"
@@ -565,8 +566,19 @@ func TestAction_alarmDisarm(t *testing.T) {
 			t.Fatalf("put %d: %v (no NOSPACE yet)", i, err)
 		}
 	}
-	expectActionError(t, s.invoke("etcd_alarm_disarm", actionConfig{}), "NOSPACE not disarmed", "does not report its quota", "quota_bytes")
-	expectActionError(t, s.invoke("etcd_alarm_disarm", actionConfig{"quota_bytes": quota}), "NOSPACE not disarmed", "at or above its quota", "etcd_defrag")
+	st, err := c.GetClusterStatus(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reported := st.Members[0].DBSizeQuota; reported != 0 { // etcd 3.6+ (ETCD_TEST_SERVER_BIN)
+		if reported != quota {
+			t.Fatalf("the member reports a quota of %d; want %d", reported, quota)
+		}
+		expectActionError(t, s.invoke("etcd_alarm_disarm", actionConfig{}), "NOSPACE not disarmed", "95% of its quota")
+	} else {
+		expectActionError(t, s.invoke("etcd_alarm_disarm", actionConfig{}), "NOSPACE not disarmed", "does not report its quota", "quota_bytes")
+	}
+	expectActionError(t, s.invoke("etcd_alarm_disarm", actionConfig{"quota_bytes": quota}), "NOSPACE not disarmed", "95% of its quota", "etcd_defrag")
 	if alarms, err := c.Alarms(t.Context()); err != nil || len(alarms) != 1 || alarms[0].Type != etcdclient.AlarmNoSpace {
 		t.Fatalf("alarms after the refusals: %v, %v", alarms, err)
 	}
@@ -674,4 +686,33 @@ func actionBlocks(t *testing.T, file string) []exampleAction {
 		out = append(out, a)
 	}
 	return out
+}
+
+// On etcd 3.6 and later (the embedded 3.7 here) the member reports its
+// quota, and a NOSPACE alarm on a database below it is disarmed without
+// quota_bytes. The alarm is raised through etcd's Alarm RPC, as etcd
+// raises it itself at its quota.
+func TestAction_alarmDisarmReportedQuota(t *testing.T) {
+	t.Parallel()
+	if etcdtest.ServerBin() != "" {
+		t.Skip("needs the embedded etcd 3.7, whose quota is reported; ETCD_TEST_SERVER_BIN is set")
+	}
+	e := ownEtcd(t)
+	st, err := e.client.GetClusterStatus(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pb.NewMaintenanceClient(e.client.Raw().ActiveConnection()).Alarm(t.Context(), &pb.AlarmRequest{
+		Action: pb.AlarmRequest_ACTIVATE, MemberID: st.Members[0].ID, Alarm: pb.AlarmType_NOSPACE,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s := newActionServer(t, e.cfg)
+	r := s.mustInvoke("etcd_alarm_disarm", actionConfig{})
+	if r.progressHas("disarmed NOSPACE") == "" {
+		t.Fatalf("disarm:\n%s", r.text())
+	}
+	if alarms, err := e.client.Alarms(t.Context()); err != nil || len(alarms) != 0 {
+		t.Fatalf("alarms after disarming: %v, %v", alarms, err)
+	}
 }
