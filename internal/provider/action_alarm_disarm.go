@@ -58,12 +58,7 @@ func (a *alarmDisarmAction) Schema(_ context.Context, _ action.SchemaRequest, re
 
 func (a *alarmDisarmAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var m alarmDisarmModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c := a.data.clientOrDiag(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	st := gate(ctx, c, "etcd_alarm_disarm", false, resp)
+	c, st := a.start(ctx, req, resp, &m, "etcd_alarm_disarm", false)
 	if st == nil {
 		return
 	}

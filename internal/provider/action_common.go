@@ -34,6 +34,17 @@ func progress(resp *action.InvokeResponse, format string, args ...any) {
 	}
 }
 
+// start reads an action's configuration into m, and the client, and passes
+// the gate; a nil status means the action must not go on (resp says why).
+func (a *maintenanceAction) start(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse, m any, typeName string, allMembers bool) (*etcdclient.Client, *etcdclient.ClusterStatus) {
+	resp.Diagnostics.Append(req.Config.Get(ctx, m)...)
+	c := a.data.clientOrDiag(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return nil, nil
+	}
+	return c, gate(ctx, c, typeName, allMembers, resp)
+}
+
 // gate checks that the cluster can be operated on before an action starts
 // (see etcdclient.RequireQuorum): a leader and a quorum of voting members,
 // and with allMembers every voting member answering. It returns nil after

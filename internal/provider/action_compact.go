@@ -85,12 +85,7 @@ func (a *compactAction) ValidateConfig(ctx context.Context, req action.ValidateC
 
 func (a *compactAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var m compactModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c := a.data.clientOrDiag(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	st := gate(ctx, c, "etcd_compact", false, resp)
+	c, st := a.start(ctx, req, resp, &m, "etcd_compact", false)
 	if st == nil {
 		return
 	}

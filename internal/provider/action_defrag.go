@@ -62,12 +62,7 @@ func (a *defragAction) Schema(_ context.Context, _ action.SchemaRequest, resp *a
 
 func (a *defragAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var m defragModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c := a.data.clientOrDiag(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	st := gate(ctx, c, "etcd_defrag", true, resp)
+	c, st := a.start(ctx, req, resp, &m, "etcd_defrag", true)
 	if st == nil {
 		return
 	}

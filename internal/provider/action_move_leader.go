@@ -48,12 +48,7 @@ func (a *moveLeaderAction) Schema(_ context.Context, _ action.SchemaRequest, res
 
 func (a *moveLeaderAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var m moveLeaderModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c := a.data.clientOrDiag(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	st := gate(ctx, c, "etcd_move_leader", false, resp)
+	c, st := a.start(ctx, req, resp, &m, "etcd_move_leader", false)
 	if st == nil {
 		return
 	}

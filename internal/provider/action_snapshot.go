@@ -61,12 +61,7 @@ func (a *snapshotAction) Schema(_ context.Context, _ action.SchemaRequest, resp 
 
 func (a *snapshotAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var m snapshotModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c := a.data.clientOrDiag(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	st := gate(ctx, c, "etcd_snapshot", false, resp)
+	c, st := a.start(ctx, req, resp, &m, "etcd_snapshot", false)
 	if st == nil {
 		return
 	}

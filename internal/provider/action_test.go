@@ -85,22 +85,7 @@ func (s *actionServer) config(typeName string, cfg actionConfig) *tfprotov6.Dyna
 	if !ok {
 		s.t.Fatalf("no action schema for %s", typeName)
 	}
-	set := map[string]tftypes.Value{}
-	for name, v := range cfg {
-		switch v := v.(type) {
-		case string:
-			set[name] = tftypes.NewValue(tftypes.String, v)
-		case bool:
-			set[name] = tftypes.NewValue(tftypes.Bool, v)
-		case int:
-			set[name] = tftypes.NewValue(tftypes.Number, int64(v))
-		case int64:
-			set[name] = tftypes.NewValue(tftypes.Number, v)
-		default:
-			s.t.Fatalf("unsupported config value %T", v)
-		}
-	}
-	return objectValue(s.t, schema.Schema.ValueType(), set)
+	return configValue(s.t, schema.Schema.ValueType(), cfg)
 }
 
 // invoked is what one invocation sent back.
