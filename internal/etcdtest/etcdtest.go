@@ -331,13 +331,32 @@ func EnableAuth(c *etcdclient.Client) error {
 	return c.EnableAuth(ctx)
 }
 
+// handedOut are the addresses freeAddr gave this process: the kernel may
+// give a port it just freed to the next bind, and two members of one
+// cluster on one port fail to start ("has duplicate url").
+var handedOut = struct {
+	sync.Mutex
+	addrs map[string]bool
+}{addrs: map[string]bool{}}
+
+// freeAddr returns a loopback address no listener holds now and freeAddr
+// never returned before.
 func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
+	handedOut.Lock()
+	defer handedOut.Unlock()
+	for range 100 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return "", err
+		}
+		addr := l.Addr().String()
+		_ = l.Close()
+		if !handedOut.addrs[addr] {
+			handedOut.addrs[addr] = true
+			return addr, nil
+		}
 	}
-	defer func() { _ = l.Close() }()
-	return l.Addr().String(), nil
+	return "", errors.New("no loopback port free that was not handed out before")
 }
 
 // logBuffer keeps a server's log lines in memory.
