@@ -1,0 +1,189 @@
+package etcdclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"go.etcd.io/etcd/api/v3/etcdserverpb"
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
+)
+
+// Membership errors.
+var (
+	ErrMemberNotFound = errors.New("member not found")
+	// ErrLearnerNotReady: etcd refused to promote a learner that has not
+	// caught up with the leader yet.
+	ErrLearnerNotReady = errors.New("the learner has not caught up with the leader yet")
+)
+
+// Member is one member of the cluster as the member list shows it. A member
+// added but not started yet has no name and no client URLs.
+type Member struct {
+	ID         uint64
+	Name       string
+	PeerURLs   []string
+	ClientURLs []string
+	IsLearner  bool
+}
+
+func memberSubject(id uint64) string { return "member " + HexID(id) }
+
+func memberFrom(m *etcdserverpb.Member) Member {
+	return Member{ID: m.ID, Name: m.Name, PeerURLs: m.PeerURLs, ClientURLs: m.ClientURLs, IsLearner: m.IsLearner}
+}
+
+// ParseHexID reads a member ID as etcdctl prints it (hexadecimal).
+func ParseHexID(s string) (uint64, error) { return strconv.ParseUint(s, 16, 64) }
+
+// ListMembers returns the members of the cluster.
+func (c *Client) ListMembers(ctx context.Context) ([]Member, error) {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	resp, err := c.raw.MemberList(ctx)
+	if err != nil {
+		return nil, c.wrapMember("member list", "endpoints "+strings.Join(c.cfg.Endpoints, ","), err)
+	}
+	out := make([]Member, len(resp.Members))
+	for i, m := range resp.Members {
+		out[i] = memberFrom(m)
+	}
+	return out, nil
+}
+
+// GetMember returns the member with the ID, or ErrMemberNotFound.
+func (c *Client) GetMember(ctx context.Context, id uint64) (*Member, error) {
+	members, err := c.ListMembers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range members {
+		if members[i].ID == id {
+			return &members[i], nil
+		}
+	}
+	return nil, &Error{Op: "get member", Subject: memberSubject(id), Kind: ErrMemberNotFound}
+}
+
+// AddMember adds a member with the peer URLs, as a learner when learner is
+// true. It does not wait for the member's daemon, which can only start
+// (with --initial-cluster-state existing) once it is added.
+func (c *Client) AddMember(ctx context.Context, peerURLs []string, learner bool) (*Member, error) {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	add := c.raw.MemberAdd
+	if learner {
+		add = c.raw.MemberAddAsLearner
+	}
+	resp, err := add(ctx, peerURLs)
+	if err != nil {
+		return nil, c.wrapMember("add member", "with peer URLs "+strings.Join(peerURLs, ","), err)
+	}
+	m := memberFrom(resp.Member)
+	return &m, nil
+}
+
+// PromoteMember makes a learner a voting member. etcd refuses, with
+// ErrLearnerNotReady, while the learner is behind the leader.
+func (c *Client) PromoteMember(ctx context.Context, id uint64) error {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	_, err := c.raw.MemberPromote(ctx, id)
+	return c.wrapMember("promote member", memberSubject(id), err)
+}
+
+// UpdateMemberPeerURLs replaces the member's peer URLs.
+func (c *Client) UpdateMemberPeerURLs(ctx context.Context, id uint64, peerURLs []string) error {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	_, err := c.raw.MemberUpdate(ctx, id, peerURLs)
+	return c.wrapMember("update member", memberSubject(id), err)
+}
+
+// RemoveMember removes the member from the cluster.
+func (c *Client) RemoveMember(ctx context.Context, id uint64) error {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	_, err := c.raw.MemberRemove(ctx, id)
+	return c.wrapMember("remove member", memberSubject(id), err)
+}
+
+// TransferLeadership asks the leader, through its client URL leaderURL, to
+// hand leadership to the voting member transferee, and waits until it has.
+func (c *Client) TransferLeadership(ctx context.Context, leaderURL string, transferee uint64) error {
+	single, err := c.cloneFor(leaderURL)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = single.Close() }()
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	_, err = single.raw.MoveLeader(ctx, transferee)
+	return c.wrapMember("move leader", "to "+memberSubject(transferee)+" through "+leaderURL, err)
+}
+
+// MemberProgress is how far a member is, as its own Status RPC says.
+type MemberProgress struct {
+	AppliedIndex uint64
+	Revision     int64
+	Leader       uint64
+}
+
+// MemberProgressAt asks the member serving clientURL for its progress.
+func (c *Client) MemberProgressAt(ctx context.Context, clientURL string) (*MemberProgress, error) {
+	if err := c.dialable(clientURL); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.attemptTimeout())
+	defer cancel()
+	st, err := c.raw.Status(ctx, clientURL)
+	if err != nil {
+		return nil, c.wrap("status", "of "+clientURL, err)
+	}
+	applied := st.RaftAppliedIndex
+	if applied == 0 { // servers before 3.4 do not report it
+		applied = st.RaftIndex
+	}
+	return &MemberProgress{AppliedIndex: applied, Revision: st.Header.Revision, Leader: st.Leader}, nil
+}
+
+func (c *Client) wrapMember(op, subject string, err error) error {
+	if err == nil {
+		return nil
+	}
+	switch {
+	case errors.Is(err, rpctypes.ErrMemberNotFound) || strings.Contains(err.Error(), "member not found"):
+		return &Error{Op: op, Subject: subject, Kind: ErrMemberNotFound, Err: err}
+	case errors.Is(err, rpctypes.ErrMemberLearnerNotReady) || strings.Contains(err.Error(), "in sync with leader"):
+		return &Error{Op: op, Subject: subject, Kind: ErrLearnerNotReady, Err: err}
+	case errors.Is(err, rpctypes.ErrPeerURLExist), errors.Is(err, rpctypes.ErrMemberNotLearner),
+		errors.Is(err, rpctypes.ErrTooManyLearners), errors.Is(err, rpctypes.ErrMemberBadURLs):
+		return &Error{Op: op, Subject: subject, Kind: ErrInvalidArgument, Err: err}
+	}
+	return c.wrap(op, subject, err)
+}
+
+// FormatLag describes how far a learner is behind the leader.
+func FormatLag(learner, leader *MemberProgress) string {
+	return fmt.Sprintf("applied raft index %d of the leader's %d, revision %d of the leader's %d",
+		learner.AppliedIndex, leader.AppliedIndex, learner.Revision, leader.Revision)
+}
+
+// LeaderID asks the configured endpoints, in turn, which member leads; 0
+// when none answers or none knows a leader.
+func (c *Client) LeaderID(ctx context.Context) (uint64, error) {
+	var last error
+	for _, ep := range c.cfg.Endpoints {
+		p, err := c.MemberProgressAt(ctx, ep)
+		if err != nil {
+			last = err
+			continue
+		}
+		if p.Leader != 0 {
+			return p.Leader, nil
+		}
+	}
+	return 0, last
+}
