@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.etcd.io/etcd/api/v3/etcdserverpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
+	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
 // Membership errors.
@@ -77,7 +79,11 @@ func (c *Client) AddMember(ctx context.Context, peerURLs []string, learner bool)
 	if learner {
 		add = c.raw.MemberAddAsLearner
 	}
-	resp, err := add(ctx, peerURLs)
+	var resp *clientv3.MemberAddResponse
+	err := retryUnhealthy(ctx, func() (err error) {
+		resp, err = add(ctx, peerURLs)
+		return err
+	})
 	if err != nil {
 		return nil, c.wrapMember("add member", "with peer URLs "+strings.Join(peerURLs, ","), err)
 	}
@@ -90,7 +96,10 @@ func (c *Client) AddMember(ctx context.Context, peerURLs []string, learner bool)
 func (c *Client) PromoteMember(ctx context.Context, id uint64) error {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	_, err := c.raw.MemberPromote(ctx, id)
+	err := retryUnhealthy(ctx, func() error {
+		_, err := c.raw.MemberPromote(ctx, id)
+		return err
+	})
 	return c.wrapMember("promote member", memberSubject(id), err)
 }
 
@@ -106,7 +115,10 @@ func (c *Client) UpdateMemberPeerURLs(ctx context.Context, id uint64, peerURLs [
 func (c *Client) RemoveMember(ctx context.Context, id uint64) error {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	_, err := c.raw.MemberRemove(ctx, id)
+	err := retryUnhealthy(ctx, func() error {
+		_, err := c.raw.MemberRemove(ctx, id)
+		return err
+	})
 	return c.wrapMember("remove member", memberSubject(id), err)
 }
 
@@ -186,4 +198,22 @@ func (c *Client) LeaderID(ctx context.Context) (uint64, error) {
 		}
 	}
 	return 0, last
+}
+
+// retryUnhealthy retries op while etcd answers "unhealthy cluster": with
+// its strict reconfiguration check (the default) etcd refuses membership
+// changes until every member has been connected for a few seconds, as
+// just after a member started or restarted. It gives up when ctx ends.
+func retryUnhealthy(ctx context.Context, op func() error) error {
+	for {
+		err := op()
+		if !errors.Is(err, rpctypes.ErrUnhealthy) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
 }

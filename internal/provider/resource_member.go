@@ -252,8 +252,11 @@ func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest,
 		addAuthError(&resp.Diagnostics, "Cannot find the etcd leader", err)
 		return
 	}
-	plan.ClientURLs = prior.ClientURLs
-	r.setFrom(&plan, found, leader)
+	// The member list is served by one member, which may not have applied
+	// the change yet: what etcd accepted above is what the member now is.
+	updated := *found
+	updated.PeerURLs, updated.IsLearner = plan.PeerURLs, plan.Learner.ValueBool()
+	r.setFrom(&plan, &updated, leader)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, "id", plan.ID, &resp.Diagnostics)
 }
