@@ -228,7 +228,10 @@ func expectMemberHealthy(client *etcdclient.Client, endpoint string) resource.Te
 				}
 			}
 			if time.Now().After(deadline) {
-				return fmt.Errorf("the member at %s is not healthy after its peer URL changed: %+v %v", endpoint, st, err)
+				if err != nil {
+					return fmt.Errorf("the cluster status after the peer URL change: %w", err)
+				}
+				return fmt.Errorf("the member at %s is not healthy after its peer URL changed: %+v", endpoint, st)
 			}
 			time.Sleep(200 * time.Millisecond)
 		}
