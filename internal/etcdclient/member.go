@@ -66,7 +66,7 @@ func (c *Client) GetMember(ctx context.Context, id uint64) (*Member, error) {
 			return &members[i], nil
 		}
 	}
-	return nil, &Error{Op: "get member", Subject: memberSubject(id), Kind: ErrMemberNotFound}
+	return nil, &Error{Op: "get", Subject: memberSubject(id), Kind: ErrMemberNotFound}
 }
 
 // AddMember adds a member with the peer URLs, as a learner when learner is
@@ -100,7 +100,7 @@ func (c *Client) PromoteMember(ctx context.Context, id uint64) error {
 		_, err := c.raw.MemberPromote(ctx, id)
 		return err
 	})
-	return c.wrapMember("promote member", memberSubject(id), err)
+	return c.wrapMember("promote", memberSubject(id), err)
 }
 
 // UpdateMemberPeerURLs replaces the member's peer URLs.
@@ -108,7 +108,7 @@ func (c *Client) UpdateMemberPeerURLs(ctx context.Context, id uint64, peerURLs [
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
 	_, err := c.raw.MemberUpdate(ctx, id, peerURLs)
-	return c.wrapMember("update member", memberSubject(id), err)
+	return c.wrapMember("update", memberSubject(id), err)
 }
 
 // RemoveMember removes the member from the cluster.
@@ -119,7 +119,7 @@ func (c *Client) RemoveMember(ctx context.Context, id uint64) error {
 		_, err := c.raw.MemberRemove(ctx, id)
 		return err
 	})
-	return c.wrapMember("remove member", memberSubject(id), err)
+	return c.wrapMember("remove", memberSubject(id), err)
 }
 
 // TransferLeadership asks the leader, through its client URL leaderURL, to
