@@ -141,6 +141,8 @@ type MemberProgress struct {
 	AppliedIndex uint64
 	Revision     int64
 	Leader       uint64
+	// Version is the etcd server version the member runs.
+	Version string
 }
 
 // MemberProgressAt asks the member serving clientURL for its progress.
@@ -158,7 +160,7 @@ func (c *Client) MemberProgressAt(ctx context.Context, clientURL string) (*Membe
 	if applied == 0 { // servers before 3.4 do not report it
 		applied = st.RaftIndex
 	}
-	return &MemberProgress{AppliedIndex: applied, Revision: st.Header.Revision, Leader: st.Leader}, nil
+	return &MemberProgress{AppliedIndex: applied, Revision: st.Header.Revision, Leader: st.Leader, Version: st.Version}, nil
 }
 
 func (c *Client) wrapMember(op, subject string, err error) error {
@@ -181,6 +183,23 @@ func (c *Client) wrapMember(op, subject string, err error) error {
 func FormatLag(learner, leader *MemberProgress) string {
 	return fmt.Sprintf("applied raft index %d of the leader's %d, revision %d of the leader's %d",
 		learner.AppliedIndex, leader.AppliedIndex, learner.Revision, leader.Revision)
+}
+
+// UpdateDropsLearnerFlag reports whether the servers behind the configured
+// endpoints are etcd 3.4, whose `member update` turns a learner into a
+// voting member in the member list (3.5 and later keep it a learner). It
+// asks the first endpoint that answers; an error when none does.
+func (c *Client) UpdateDropsLearnerFlag(ctx context.Context) (bool, error) {
+	var last error
+	for _, ep := range c.cfg.Endpoints {
+		p, err := c.MemberProgressAt(ctx, ep)
+		if err != nil {
+			last = err
+			continue
+		}
+		return strings.HasPrefix(p.Version, "3.4.") || strings.HasPrefix(p.Version, "3.3."), nil
+	}
+	return false, last
 }
 
 // LeaderID asks the configured endpoints, in turn, which member leads; 0

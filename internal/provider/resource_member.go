@@ -224,18 +224,25 @@ func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest,
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid member ID", fmt.Sprintf("The state holds the member ID %q, which is not hexadecimal.", prior.ID.ValueString()))
 		return
 	}
+	promote := prior.Learner.ValueBool() && !plan.Learner.ValueBool()
+	// A promotion comes first: etcd 3.4 would make a learner whose peer URLs
+	// change a voting member (refuseLearnerUpdate).
+	if promote {
+		if err := client.PromoteMember(ctx, id); err != nil {
+			promotionError(ctx, client, id, err, &resp.Diagnostics)
+			return
+		}
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("learner"), false)...)
+	}
 	if !sameStrings(plan.PeerURLs, prior.PeerURLs) {
+		if prior.Learner.ValueBool() && !promote && refuseLearnerUpdate(ctx, client, &resp.Diagnostics) {
+			return
+		}
 		if err := client.UpdateMemberPeerURLs(ctx, id, plan.PeerURLs); err != nil {
 			addAuthError(&resp.Diagnostics, "Cannot update the etcd member's peer URLs", err)
 			return
 		}
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("peer_urls"), plan.PeerURLs)...)
-	}
-	if prior.Learner.ValueBool() && !plan.Learner.ValueBool() {
-		if err := client.PromoteMember(ctx, id); err != nil {
-			promotionError(ctx, client, id, err, &resp.Diagnostics)
-			return
-		}
 	}
 	members, err := client.ListMembers(ctx)
 	if err != nil {
@@ -259,6 +266,24 @@ func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest,
 	r.setFrom(&plan, &updated, leader)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, "id", plan.ID, &resp.Diagnostics)
+}
+
+// refuseLearnerUpdate refuses to change a learner's peer URLs on etcd 3.4,
+// whose `member update` lists the learner as a voting member afterwards.
+func refuseLearnerUpdate(ctx context.Context, client *etcdclient.Client, diags *diag.Diagnostics) bool {
+	drops, err := client.UpdateDropsLearnerFlag(ctx)
+	if err != nil {
+		addAuthError(diags, "Cannot read the etcd server version", err)
+		return true
+	}
+	if drops {
+		diags.AddAttributeError(path.Root("peer_urls"), "Cannot change a learner's peer URLs on etcd 3.4",
+			"etcd 3.4 lists a learner whose peer URLs are updated as a voting member (etcd 3.5 fixed this). Nothing was changed. "+
+				"Promote the member first (learner = false) and change peer_urls in the same or a later apply, "+
+				"or replace the member (remove it, then add it with the new URLs).")
+		return true
+	}
+	return false
 }
 
 // promotionError explains a refused promotion: how far the learner is

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
@@ -254,6 +255,7 @@ func TestAccMember_promoteNotInSync(t *testing.T) {
 				ExpectError: regexpMust(`(?s)not ready for promotion.*in sync with leader.*daemon has not started.*run apply\s+again`),
 			},
 			{Config: learner, Check: expectMemberAsState(client, 2), PlanOnly: true},
+			moveLearnerStep(cfg, client, joiner),
 		},
 	})
 }
@@ -318,4 +320,99 @@ func TestAccMember_refuseLeaderWithoutMove(t *testing.T) {
 	if !strings.Contains(cluster.Members[cluster.Leader()].Name, leader) {
 		t.Fatalf("leadership moved from %s", leader)
 	}
+}
+
+// A member removed by hand shows as to create on the next plan, and one
+// whose peer URLs were changed by hand as to update.
+func TestAccMember_drift(t *testing.T) {
+	cluster, _, cfg, client := memberCluster(t, 1)
+	joiner := cluster.NewJoiner(t)
+	config := memberConfig(cfg, joiner.Name, []string{joiner.PeerURL}, "  learner = true\n")
+	var id uint64
+	keepID := func(s *terraform.State) error {
+		var err error
+		id, err = etcdclient.ParseHexID(s.RootModule().Resources["etcd_member.test"].Primary.ID)
+		return err
+	}
+	driftAction := plancheck.ResourceActionUpdate
+	if drops, err := client.UpdateDropsLearnerFlag(t.Context()); err != nil {
+		t.Fatal(err)
+	} else if drops {
+		driftAction = plancheck.ResourceActionReplace
+	}
+	parallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		CheckDestroy:             expectMembers(client, 1),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check:  resource.ComposeTestCheckFunc(expectMemberAsState(client, 2), keepID),
+			},
+			{
+				PreConfig: func() {
+					if err := client.UpdateMemberPeerURLs(context.Background(), id, []string{joiner.AltPeerURL}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				// etcd 3.4 lists a learner whose peer URLs were updated as a
+				// voting member: the plan then replaces it.
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("etcd_member.test", driftAction)}},
+				Check:            resource.ComposeTestCheckFunc(expectMemberAsState(client, 2), keepID),
+			},
+			{
+				PreConfig: func() {
+					if err := client.RemoveMember(context.Background(), id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("etcd_member.test", plancheck.ResourceActionCreate)}},
+				Check:            expectMemberAsState(client, 2),
+			},
+		},
+	})
+}
+
+// The list resource lists every member, learners included, with its
+// identity; one not started yet is shown by its hex ID.
+func TestMemberList_protocol(t *testing.T) {
+	cluster, _, cfg, client := memberCluster(t, 1)
+	joiner := cluster.NewJoiner(t)
+	added, err := client.AddMember(t.Context(), []string{joiner.PeerURL}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newListServer(t, cfg)
+	got := s.mustList("etcd_member", listConfig{}, true, 0)
+	if len(got) != 2 {
+		t.Fatalf("listed %d members, want 2: %+v", len(got), got)
+	}
+	for _, r := range got {
+		learner := r.id("id") == etcdclient.HexID(added.ID)
+		var isLearner bool
+		_ = r.resource["learner"].As(&isLearner)
+		name, _ := stringOf(r.resource["name"])
+		switch {
+		case learner && (r.display != r.id("id") || !isLearner || name != ""):
+			t.Errorf("the unstarted learner is listed as %q, learner %v, name %q", r.display, isLearner, name)
+		case !learner && (r.display != cluster.Members[0].Name || isLearner || name != cluster.Members[0].Name):
+			t.Errorf("the first member is listed as %q, learner %v, name %q", r.display, isLearner, name)
+		}
+	}
+}
+
+// moveLearnerStep changes the peer URLs of the learner: refused on etcd
+// 3.4, which would list it as a voting member afterwards; done in place on
+// later versions.
+func moveLearnerStep(cfg etcdclient.Config, client *etcdclient.Client, joiner *etcdtest.Joiner) resource.TestStep {
+	step := resource.TestStep{
+		Config: memberConfig(cfg, joiner.Name, []string{joiner.AltPeerURL}, "  learner = true\n"),
+		Check:  expectMemberAsState(client, 2),
+	}
+	if drops, err := client.UpdateDropsLearnerFlag(context.Background()); err != nil || drops {
+		step.Check = nil
+		step.ExpectError = regexpMust(`(?s)Cannot change a learner's peer URLs on etcd 3\.4.*Nothing\s+was\s+changed`)
+	}
+	return step
 }
