@@ -69,7 +69,7 @@ func memberSchema() schema.Schema {
 			"peer_urls": schema.ListAttribute{
 				ElementType:         types.StringType,
 				Required:            true,
-				MarkdownDescription: "The URLs the other members reach this one at (`--initial-advertise-peer-urls`). Changing them updates the member in place (`etcdctl member update`); the daemon must already listen on the new URLs.",
+				MarkdownDescription: "The URLs the other members reach this one at (`--initial-advertise-peer-urls`). Changing them updates the member in place (`etcdctl member update`); the daemon must already listen on the new URLs. On etcd 3.4 the peer URLs of a learner are not changed (3.4 would list it as a voting member afterwards): promote it first, in the same apply or before.",
 				Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.UniqueValues()},
 			},
 			"learner": schema.BoolAttribute{
