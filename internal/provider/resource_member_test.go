@@ -416,3 +416,48 @@ func moveLearnerStep(cfg etcdclient.Config, client *etcdclient.Client, joiner *e
 	}
 	return step
 }
+
+// Destroying the leader with move_leader_on_destroy (the default) hands
+// leadership to another member first, then removes it; writes through the
+// other members keep being accepted.
+func TestAccMember_removeLeader(t *testing.T) {
+	cluster, _, cfg, client := memberCluster(t, 3)
+	leaderIndex := cluster.Leader()
+	leader := cluster.Members[leaderIndex]
+	var rest []string
+	for i, m := range cluster.Members {
+		if i != leaderIndex {
+			rest = append(rest, m.Endpoints...)
+		}
+	}
+	restCfg := cfg
+	restCfg.Endpoints = rest
+	w := startWriter(t, etcdtest.Client(t, restCfg))
+	members, err := client.ListMembers(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var peers []string
+	for _, m := range members {
+		if m.Name == leader.Name {
+			peers = m.PeerURLs
+		}
+	}
+	wd := newWorkdir(t, memberConfig(cfg, leader.Name, peers, ""))
+	wd.mustRun("import", "-input=false", "-no-color", "etcd_member.test", leader.Name)
+	if out := wd.mustRun("destroy", "-auto-approve", "-input=false", "-no-color"); !strings.Contains(out, "Destroy complete") {
+		t.Fatalf("the destroy did not complete:\n%s", out)
+	}
+	restClient := etcdtest.Client(t, restCfg)
+	after, err := restClient.ListMembers(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != 2 || slices.ContainsFunc(after, func(m etcdclient.Member) bool { return m.Name == leader.Name }) {
+		t.Fatalf("after the destroy etcd lists %+v", after)
+	}
+	if id, err := restClient.LeaderID(t.Context()); err != nil || id == 0 {
+		t.Fatalf("no leader after the removal: %x, %v", id, err)
+	}
+	w.expectNoRefusedWrite(t)
+}
