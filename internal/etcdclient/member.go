@@ -82,6 +82,17 @@ func (c *Client) AddMember(ctx context.Context, peerURLs []string, learner bool)
 	var resp *clientv3.MemberAddResponse
 	err := retryUnhealthy(ctx, func() (err error) {
 		resp, err = add(ctx, peerURLs)
+		if isRemovedID(err) {
+			// etcd 3.4 derives the new member's ID from its peer URLs and the
+			// time in seconds: the same URLs added again within the second
+			// their member was removed get the removed ID, which etcd
+			// refuses. A second later the ID is new.
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+				resp, err = add(ctx, peerURLs)
+			}
+		}
 		return err
 	})
 	if err != nil {
@@ -217,6 +228,11 @@ func (c *Client) LeaderID(ctx context.Context) (uint64, error) {
 		}
 	}
 	return 0, last
+}
+
+func isRemovedID(err error) bool {
+	return err != nil && (errors.Is(err, rpctypes.ErrMemberNotFound) || strings.Contains(err.Error(), "member not found") ||
+		strings.Contains(err.Error(), "ID removed"))
 }
 
 // retryUnhealthy retries op while etcd answers "unhealthy cluster": with

@@ -77,3 +77,22 @@ func TestMemberTransferLeadership(t *testing.T) {
 		t.Fatalf("MemberProgressAt = %+v, %v", p, err)
 	}
 }
+
+// The same peer URLs added again right after their member was removed get
+// a new member (etcd 3.4 would give them the removed ID within the same
+// second).
+func TestMemberAddAgainAfterRemoval(t *testing.T) {
+	t.Parallel()
+	_, c := ownServer(t)
+	ctx := t.Context()
+	peer := []string{"http://" + closedPort(t)}
+	for range 3 {
+		added, err := c.AddMember(ctx, peer, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.RemoveMember(ctx, added.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
