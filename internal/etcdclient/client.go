@@ -66,6 +66,8 @@ type Client struct {
 	raw   *clientv3.Client
 	cfg   Config
 	fence *Fence
+	// progress, when set (WithProgress), hears how far chunked writes got.
+	progress func(committed, total int)
 	// closed is shared with the fenced copies made by WithFence, which use
 	// the same connection.
 	closed *atomic.Bool

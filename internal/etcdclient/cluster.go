@@ -32,10 +32,18 @@ type MemberStatus struct {
 	// holding live data.
 	DBSize      int64
 	DBSizeInUse int64
-	RaftTerm    uint64
-	RaftIndex   uint64
-	Revision    int64
-	Errors      []string
+	// DBSizeQuota is the member's backend quota in bytes as etcd 3.6 and
+	// later report it (negative: no quota); 0 when the member does not say
+	// (etcd 3.4 and 3.5).
+	DBSizeQuota int64
+	// Serving is true when the member answered its status and a quorum
+	// read through it succeeded. Unlike Healthy, an active alarm does not
+	// make it false.
+	Serving   bool
+	RaftTerm  uint64
+	RaftIndex uint64
+	Revision  int64
+	Errors    []string
 }
 
 // ClusterStatus describes the cluster.
@@ -48,6 +56,9 @@ type ClusterStatus struct {
 	// Healthy is true when there is a leader and a majority of the voting
 	// members answered a quorum read.
 	Healthy bool
+	// Quorum is true when there is a leader and a majority of the voting
+	// members are Serving: alarms aside, the cluster can commit writes.
+	Quorum  bool
 	Members []MemberStatus
 }
 
@@ -89,7 +100,7 @@ func (c *Client) GetClusterStatus(ctx context.Context) (*ClusterStatus, error) {
 }
 
 func (st *ClusterStatus) summarize() {
-	voters, healthy := 0, 0
+	voters, healthy, serving := 0, 0, 0
 	for _, m := range st.Members {
 		if m.Revision > st.Revision {
 			st.Revision = m.Revision
@@ -102,9 +113,13 @@ func (st *ClusterStatus) summarize() {
 			if m.Healthy {
 				healthy++
 			}
+			if m.Serving {
+				serving++
+			}
 		}
 	}
 	st.Healthy = st.LeaderID != 0 && healthy > voters/2
+	st.Quorum = st.LeaderID != 0 && serving > voters/2
 	sort.Slice(st.Members, func(i, j int) bool { return st.Members[i].Name < st.Members[j].Name })
 }
 
@@ -126,11 +141,12 @@ func (c *Client) probeMember(ctx context.Context, m *MemberStatus) {
 		m.Errors = append(m.Errors, fmt.Sprintf("status of %s: %v", ep, err))
 		return
 	}
-	m.Version, m.DBSize, m.DBSizeInUse = st.Version, st.DbSize, st.DbSizeInUse
+	m.Version, m.DBSize, m.DBSizeInUse, m.DBSizeQuota = st.Version, st.DbSize, st.DbSizeInUse, st.DbSizeQuota
 	m.RaftTerm, m.RaftIndex, m.Revision = st.RaftTerm, st.RaftIndex, st.Header.Revision
 	m.IsLeader = st.Leader == m.ID
 	m.Errors = append(m.Errors, st.Errors...)
 	h := c.quorumRead(ctx, ep) // dialable already checked above
+	m.Serving = h.Healthy
 	m.Healthy = h.Healthy && len(st.Errors) == 0
 	if h.Error != "" {
 		m.Errors = append(m.Errors, h.Error)
@@ -221,8 +237,5 @@ func (c *Client) cloneFor(ep string) (*Client, error) {
 // CompactHistory discards the history before revision rev and waits until
 // the compaction is applied, so reads before rev then fail with ErrCompacted.
 func (c *Client) CompactHistory(ctx context.Context, rev int64) error {
-	ctx, cancel := c.withTimeout(ctx)
-	defer cancel()
-	_, err := c.raw.Compact(ctx, rev, clientv3.WithCompactPhysical())
-	return c.wrap("compact", fmt.Sprintf("to revision %d", rev), err)
+	return c.Compact(ctx, rev, true)
 }

@@ -155,6 +155,23 @@ func TestCluster(t *testing.T) {
 		}
 	})
 
+	t.Run("move leader", func(t *testing.T) {
+		from, to := cl.Leader(), cl.Follower()
+		target := cl.Members[to].ID()
+		if err := c.MoveLeader(t.Context(), target); err != nil {
+			t.Fatalf("MoveLeader to %s: %v", cl.Members[to].Name, err)
+		}
+		if now := cl.Leader(); now != to {
+			t.Fatalf("after MoveLeader from m%d to m%d, m%d leads", from, to, now)
+		}
+		if err := c.MoveLeader(t.Context(), target); err != nil {
+			t.Errorf("MoveLeader to the leader itself: %v", err)
+		}
+		err := c.MoveLeader(t.Context(), 0xdead)
+		expectErr(t, err, etcdclient.ErrInvalidArgument, "dead", "no such member")
+		statusWhenSettled(t, c, 3)
+	})
+
 	t.Run("one member down", func(t *testing.T) {
 		f := cl.Follower()
 		down := cl.Members[f]
@@ -178,6 +195,11 @@ func TestCluster(t *testing.T) {
 		}
 		_, err = c.HealthCheck(t.Context())
 		expectErr(t, err, etcdclient.ErrUnavailable, down.Endpoints[0])
+		if _, err := c.RequireQuorum(t.Context(), false); err != nil {
+			t.Errorf("RequireQuorum with one of three members down: %v", err)
+		}
+		_, err = c.RequireQuorum(t.Context(), true)
+		expectErr(t, err, etcdclient.ErrMemberUnhealthy, "member "+down.Name)
 
 		restartAndSettle(t, c, down)
 	})
@@ -252,6 +274,11 @@ func TestCluster(t *testing.T) {
 		}
 		err = c.Put(t.Context(), "/quorum-lost", "v")
 		expectErr(t, err, etcdclient.ErrUnavailable, "has quorum", cl.Members[first].Endpoints[0])
+		_, err = c.RequireQuorum(t.Context(), false)
+		expectErr(t, err, etcdclient.ErrNoQuorum, cl.Members[first].Name, cl.Members[second].Name)
+		if !errors.Is(err, etcdclient.ErrUnavailable) {
+			t.Errorf("ErrNoQuorum is not ErrUnavailable: %v", err)
+		}
 	})
 }
 

@@ -42,6 +42,15 @@ var (
 	ErrInvalidArgument = errors.New("invalid argument")
 	ErrFenceLost       = errors.New("the lock fencing this client is no longer held")
 	ErrClosed          = errors.New("the client is closed")
+	// ErrNoQuorum: the cluster has no leader, or fewer than a majority of
+	// its voting members answer. It is also ErrUnavailable.
+	ErrNoQuorum = fmt.Errorf("%w: the cluster has no leader or has lost quorum", ErrUnavailable)
+	// ErrMemberUnhealthy: a voting member does not answer, while the
+	// cluster keeps its quorum. It is also ErrUnavailable.
+	ErrMemberUnhealthy = fmt.Errorf("%w: a member of the cluster does not answer", ErrUnavailable)
+	// ErrSnapshotInvalid: a snapshot stream ended early or its data does
+	// not match the checksum etcd appended to it.
+	ErrSnapshotInvalid = errors.New("the snapshot is incomplete or corrupt")
 )
 
 // Error is what every failed call returns: the operation, the subject (key,

@@ -40,6 +40,17 @@ func (c *Client) WithFence(f Fence) *Client {
 	return &fenced
 }
 
+// WithProgress returns a client sharing c's connection whose chunked writes
+// (CommitChunks, CommitChunksOwned) call progress after each transaction
+// that commits, with the number of ops committed so far and the total, so
+// that a long write can report how far it got. Close only the original
+// client.
+func (c *Client) WithProgress(progress func(committed, total int)) *Client {
+	reporting := *c
+	reporting.progress = progress
+	return &reporting
+}
+
 // commitOps is the single write path: one Txn of cmps, then and els, with the
 // fence compare added. A failed compare is not an error here; callers decide.
 func (c *Client) commitOps(ctx context.Context, op, subject string, cmps []clientv3.Cmp, then, els []clientv3.Op) (*clientv3.TxnResponse, error) {
@@ -265,6 +276,9 @@ func (c *Client) commitChunks(ctx context.Context, ops []Op, maxOps, maxBytes in
 			return applied, rev, err
 		}
 		applied, rev = end, r
+		if c.progress != nil {
+			c.progress(applied, len(ops))
+		}
 	}
 	return applied, rev, nil
 }

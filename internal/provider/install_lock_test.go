@@ -17,7 +17,7 @@ import (
 // the mirror then accepts the lock file as it is. goreleaser's build of
 // every platform takes long on 2 cores, so the test builds the archives of
 // two platforms (this one and another) with go build, in goreleaser's
-// layout, and runs cmd/provider-mirror (what `make mirror` runs) on them.
+// layout, and runs tools/cmd/provider-mirror (what `make mirror` runs) on them.
 // Through every CLI the tests have.
 func TestAccInstall_lockEveryPlatformFromMirror(t *testing.T) {
 	if testing.Short() || os.Getenv("TF_ACC") == "" {
@@ -43,7 +43,7 @@ func TestAccInstall_lockEveryPlatformFromMirror(t *testing.T) {
 			"go", "build", "-trimpath", "-ldflags", "-s -w -X main.version="+version, "-o", out, ".")
 		writeZip(t, filepath.Join(dist, fmt.Sprintf("terraform-provider-etcd_%s_%s.zip", version, p)), binary, out)
 	}
-	mustOutput(t, root, nil, "go", "run", "./cmd/provider-mirror", "-dist", dist, "-out", mirror)
+	mustOutput(t, root, nil, "go", "-C", "tools", "run", "./cmd/provider-mirror", "-dist", dist, "-out", mirror)
 
 	for _, cli := range clis {
 		t.Run(cli.name, func(t *testing.T) {
@@ -80,7 +80,7 @@ func TestAccInstall_lockEveryPlatformFromMirror(t *testing.T) {
 	}
 }
 
-// mirrorHashes returns the h1: hash cmd/provider-mirror recorded for each
+// mirrorHashes returns the h1: hash tools/cmd/provider-mirror recorded for each
 // platform's archive under host.
 func mirrorHashes(t *testing.T, mirror, host, version string, platforms []string) []string {
 	t.Helper()

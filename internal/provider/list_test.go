@@ -107,6 +107,14 @@ func (s *listServer) config(typeName string, cfg listConfig) *tfprotov6.DynamicV
 	if !ok {
 		s.t.Fatalf("no list resource schema for %s", typeName)
 	}
+	return configValue(s.t, schema.ValueType(), cfg)
+}
+
+// configValue is a block's configuration of type typ from cfg: attribute
+// name to a Go string, bool or number, or a tftypes.Value as is; the other
+// attributes are null.
+func configValue(t *testing.T, typ tftypes.Type, cfg map[string]any) *tfprotov6.DynamicValue {
+	t.Helper()
 	set := map[string]tftypes.Value{}
 	for name, v := range cfg {
 		switch v := v.(type) {
@@ -116,15 +124,15 @@ func (s *listServer) config(typeName string, cfg listConfig) *tfprotov6.DynamicV
 			set[name] = tftypes.NewValue(tftypes.Bool, v)
 		case int:
 			set[name] = tftypes.NewValue(tftypes.Number, int64(v))
-		case float64:
+		case int64, float64:
 			set[name] = tftypes.NewValue(tftypes.Number, v)
 		case tftypes.Value:
 			set[name] = v
 		default:
-			s.t.Fatalf("unsupported config value %T", v)
+			t.Fatalf("unsupported config value %T", v)
 		}
 	}
-	return objectValue(s.t, schema.ValueType(), set)
+	return objectValue(t, typ, set)
 }
 
 // listed is one list result, decoded.

@@ -1,6 +1,6 @@
 // Package provider implements the etcd Terraform/OpenTofu provider: the
 // framework provider (the provider configuration, every data source,
-// ephemeral resource and function, and the resources but two) and, muxed
+// ephemeral resource, function and action, and the resources but two) and, muxed
 // beside it by NewServer through terraform-plugin-mux, the etcd_prefix and
 // etcd_key resources (and their list resources), written directly on
 // terraform-plugin-go in the packages prefix and key over their shared
@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -38,6 +39,7 @@ var (
 	_ provider.ProviderWithFunctions          = (*etcdProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*etcdProvider)(nil)
 	_ provider.ProviderWithListResources      = (*etcdProvider)(nil)
+	_ provider.ProviderWithActions            = (*etcdProvider)(nil)
 )
 
 type etcdProvider struct {
@@ -186,7 +188,7 @@ func (p *etcdProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 	data := &ProviderData{}
-	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData, resp.ListResourceData = data, data, data, data
+	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData, resp.ListResourceData, resp.ActionData = data, data, data, data, data
 	p.configured.set(data)
 	if !configKnown(req.Config.Raw) {
 		// Values computed from other resources are unknown during plan; the
@@ -276,6 +278,12 @@ func (p *etcdProvider) EphemeralResources(_ context.Context) []func() ephemeral.
 // and key).
 func (p *etcdProvider) ListResources(_ context.Context) []func() list.ListResource {
 	return []func() list.ListResource{NewUserList, NewRoleList, NewRolePermissionList, NewLeaseList, NewMemberList}
+}
+
+// Actions are the maintenance operations (Terraform 1.14 and later):
+// action blocks, action_trigger and `terraform apply -invoke`.
+func (p *etcdProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{NewSnapshotAction, NewCompactAction, NewDefragAction, NewAlarmDisarmAction, NewMoveLeaderAction}
 }
 
 func (p *etcdProvider) DataSources(_ context.Context) []func() datasource.DataSource {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -282,10 +283,11 @@ func commit(ctx context.Context, conn protocol.Conn, target *state, c change, do
 	var n int
 	var rev int64
 	var err error
+	client := conn.Client.WithProgress(progressLogger(ctx, target.Prefix))
 	if c.owned {
-		n, rev, err = conn.Client.CommitChunksOwned(ctx, c.ops, conn.MaxTxnOps, etcdclient.MaxTxnBytes, c.since)
+		n, rev, err = client.CommitChunksOwned(ctx, c.ops, conn.MaxTxnOps, etcdclient.MaxTxnBytes, c.since)
 	} else {
-		n, rev, err = conn.Client.CommitChunks(ctx, c.ops, conn.MaxTxnOps, etcdclient.MaxTxnBytes)
+		n, rev, err = client.CommitChunks(ctx, c.ops, conn.MaxTxnOps, etcdclient.MaxTxnBytes)
 	}
 	if n == 0 {
 		rev = 0
@@ -354,4 +356,22 @@ func withID(planned *tfprotov6.DynamicValue, prefix string, diags *protocol.Diag
 	}
 	diags.AddError("Cannot create etcd_prefix", fmt.Sprintf("cannot encode the new state: %v", err))
 	return nil
+}
+
+// progressEvery is how often a long write logs how far it got.
+var progressEvery = 5 * time.Second
+
+// progressLogger logs, at INFO and at most every progressEvery, how many of
+// a write's keys were committed, so that TF_LOG=info shows a long apply
+// going on.
+func progressLogger(ctx context.Context, prefix string) func(committed, total int) {
+	last := time.Now()
+	return func(committed, total int) {
+		if committed == total || time.Since(last) < progressEvery {
+			return
+		}
+		last = time.Now()
+		tflog.Info(ctx, fmt.Sprintf("etcd_prefix %q: %d of %d writes committed", prefix, committed, total),
+			map[string]any{"prefix": prefix, "committed": committed, "total": total})
+	}
 }

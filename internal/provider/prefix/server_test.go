@@ -1,14 +1,17 @@
 package prefix
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"maps"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/terraform-etcd/terraform-provider-etcd/internal/provider/protocol"
@@ -292,5 +295,27 @@ func TestPlan_idUnknownOnCreate(t *testing.T) {
 	c.keys["b"] = "2"
 	if planned, _ := objectAttrs(f.plan(rs, c).PlannedState); !planned["id"].Equal(tftypes.NewValue(tftypes.String, f.prefix)) {
 		t.Fatalf("an update plans id %v", planned["id"])
+	}
+}
+
+// A long write logs at INFO how many of its writes were committed.
+func TestApply_logsProgress(t *testing.T) {
+	defer func(every time.Duration) { progressEvery = every }(progressEvery)
+	progressEvery = 0
+	f := newFixture(t, 4)
+	var logs bytes.Buffer
+	c := &config{keys: manyKeys(12)}
+	planned := f.plan(resourceState{}, c)
+	resp, err := f.server.ApplyResourceChange(tflogtest.RootLogger(t.Context(), &logs), &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: TypeName, PriorState: nullState(), PlannedState: planned.PlannedState, PlannedPrivate: planned.PlannedPrivate, Config: f.value(*c),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectNoErrors(t, resp.Diagnostics)
+	for _, want := range []string{`"@level":"info"`, `4 of 12 writes committed`, `8 of 12 writes committed`} {
+		if !strings.Contains(logs.String(), want) {
+			t.Fatalf("the log does not say %s:\n%s", want, logs.String())
+		}
 	}
 }

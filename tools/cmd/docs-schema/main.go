@@ -1,7 +1,8 @@
 // Command docs-schema completes the provider schema JSON that
 // `tofu providers schema -json` prints for tfplugindocs: it renames the
-// provider to its short name and adds the list resource schemas, which
-// OpenTofu does not know of (Terraform shows them from 1.14 on). It reads
+// provider to its short name and adds the list resource and action
+// schemas, which OpenTofu does not know of (Terraform shows them from 1.14
+// on). It reads
 // the JSON on stdin and writes it to stdout.
 package main
 
@@ -10,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -43,11 +43,14 @@ func run() error {
 	if err := json.Unmarshal(raw, &schema); err != nil {
 		return err
 	}
-	lists, err := listSchemas()
+	lists, actions, err := servedSchemas()
 	if err != nil {
 		return err
 	}
 	if schema["list_resource_schemas"], err = json.Marshal(lists); err != nil {
+		return err
+	}
+	if schema["action_schemas"], err = json.Marshal(actions); err != nil {
 		return err
 	}
 	delete(doc.ProviderSchemas, longName)
@@ -60,7 +63,7 @@ func run() error {
 }
 
 // jsonSchema is a schema as `providers schema -json` writes it; list
-// resource configurations only have primitive attributes.
+// resource and action configurations only have primitive attributes.
 type jsonSchema struct {
 	Version int64     `json:"version"`
 	Block   jsonBlock `json:"block"`
@@ -81,35 +84,53 @@ type jsonAttribute struct {
 	Computed        bool   `json:"computed,omitempty"`
 }
 
-func listSchemas() (map[string]jsonSchema, error) {
+// jsonAction is an action schema as Terraform 1.14 writes it.
+type jsonAction struct {
+	Block jsonBlock `json:"block"`
+}
+
+// servedSchemas are the list resource and action schemas the provider
+// serves.
+func servedSchemas() (map[string]jsonSchema, map[string]jsonAction, error) {
 	server, err := provider.NewServer("docs")()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	resp, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := map[string]jsonSchema{}
-	names := make([]string, 0, len(resp.ListResourceSchemas))
-	for name := range resp.ListResourceSchemas {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		s := resp.ListResourceSchemas[name]
-		b := jsonBlock{Description: s.Block.Description, DescriptionKind: kind(s.Block.DescriptionKind), Attributes: map[string]jsonAttribute{}}
-		for _, a := range s.Block.Attributes {
-			typ, err := primitive(a.Type)
-			if err != nil {
-				return nil, fmt.Errorf("%s.%s: %w", name, a.Name, err)
-			}
-			b.Attributes[a.Name] = jsonAttribute{Type: typ, Description: a.Description, DescriptionKind: kind(a.DescriptionKind),
-				Required: a.Required, Optional: a.Optional, Computed: a.Computed}
+	lists := map[string]jsonSchema{}
+	for name, s := range resp.ListResourceSchemas {
+		b, err := block(name, s)
+		if err != nil {
+			return nil, nil, err
 		}
-		out[name] = jsonSchema{Version: s.Version, Block: b}
+		lists[name] = jsonSchema{Version: s.Version, Block: b}
 	}
-	return out, nil
+	actions := map[string]jsonAction{}
+	for name, a := range resp.ActionSchemas {
+		b, err := block(name, a.Schema)
+		if err != nil {
+			return nil, nil, err
+		}
+		actions[name] = jsonAction{Block: b}
+	}
+	return lists, actions, nil
+}
+
+// block is the JSON of a schema whose attributes are all primitive.
+func block(name string, s *tfprotov6.Schema) (jsonBlock, error) {
+	b := jsonBlock{Description: s.Block.Description, DescriptionKind: kind(s.Block.DescriptionKind), Attributes: map[string]jsonAttribute{}}
+	for _, a := range s.Block.Attributes {
+		typ, err := primitive(a.Type)
+		if err != nil {
+			return b, fmt.Errorf("%s.%s: %w", name, a.Name, err)
+		}
+		b.Attributes[a.Name] = jsonAttribute{Type: typ, Description: a.Description, DescriptionKind: kind(a.DescriptionKind),
+			Required: a.Required, Optional: a.Optional, Computed: a.Computed}
+	}
+	return b, nil
 }
 
 func primitive(t tftypes.Type) (string, error) {
