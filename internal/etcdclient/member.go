@@ -133,20 +133,6 @@ func (c *Client) RemoveMember(ctx context.Context, id uint64) error {
 	return c.wrapMember("remove", memberSubject(id), err)
 }
 
-// TransferLeadership asks the leader, through its client URL leaderURL, to
-// hand leadership to the voting member transferee, and waits until it has.
-func (c *Client) TransferLeadership(ctx context.Context, leaderURL string, transferee uint64) error {
-	single, err := c.cloneFor(leaderURL)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = single.Close() }()
-	ctx, cancel := c.withTimeout(ctx)
-	defer cancel()
-	_, err = single.raw.MoveLeader(ctx, transferee)
-	return c.wrapMember("move leader", "to "+memberSubject(transferee)+" through "+leaderURL, err)
-}
-
 // MemberProgress is how far a member is, as its own Status RPC says.
 type MemberProgress struct {
 	AppliedIndex uint64

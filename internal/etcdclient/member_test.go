@@ -52,9 +52,8 @@ func TestMemberLearnerLifecycle(t *testing.T) {
 	}
 }
 
-// Leadership moves to the member named, through the leader's endpoint, and
-// LeaderID and MemberProgressAt report it.
-func TestMemberTransferLeadership(t *testing.T) {
+// After MoveLeader, LeaderID and MemberProgressAt report the new leader.
+func TestMemberLeaderAndProgress(t *testing.T) {
 	t.Parallel()
 	cluster := etcdtest.NewCluster(t, 3)
 	c := etcdtest.Client(t, cluster.ClientConfig())
@@ -63,7 +62,7 @@ func TestMemberTransferLeadership(t *testing.T) {
 	if id, err := c.LeaderID(ctx); err != nil || id != leader.ID() {
 		t.Fatalf("LeaderID = %x, %v; want %x", id, err, leader.ID())
 	}
-	if err := c.TransferLeadership(ctx, leader.Endpoints[0], follower.ID()); err != nil {
+	if err := c.MoveLeader(ctx, follower.ID()); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, 10*time.Second, func() string {

@@ -352,7 +352,7 @@ func (r *memberResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 	if target.ID == st.LeaderID {
 		to := healthyVoter(st, id)
-		if err := client.TransferLeadership(ctx, target.ClientURLs[0], to.ID); err != nil {
+		if err := client.MoveLeader(ctx, to.ID); err != nil {
 			addAuthError(&resp.Diagnostics, "Cannot hand leadership over before removing the etcd leader",
 				fmt.Errorf("%w\n\nNothing was removed. Apply again, or hand leadership over by hand (etcdctl move-leader) first", err))
 			return
