@@ -7,7 +7,8 @@
 # TLS). The binary is handed to the tests as ETCD_TEST_SERVER_BIN: the
 # harness (internal/etcdtest) starts it for the shared etcd and for each test
 # that needs a server of its own, on loopback, with a temporary data dir and
-# fsync on. Multi-member cluster tests stay on the embedded server.
+# fsync on. Multi-member cluster tests stay on the embedded server, except
+# etcd_member's, which start their clusters of daemons from that binary.
 #
 # usage: scripts/test-etcd.sh SERVER_BINARY [go test flags...]
 set -euo pipefail
@@ -20,7 +21,7 @@ shift
 version="$("${server}" --version 2>/dev/null | sed -n '1s/^etcd Version: //p')"
 [ -n "${version}" ] || { echo "test-etcd: ${server} --version does not print an etcd version" >&2; exit 1; }
 
-subset='TestAcc(Key_|Prefix_|Lease_|KeyDataSource|KeysDataSource|ClusterStatusDataSource_single|User_|Role_|RolePermission_|Auth_|Provider_environment(Fallback|UserPassword)|Examples_providerAndDemo)'
+subset='TestAcc(Key_|Prefix_|Lease_|KeyDataSource|KeysDataSource|ClusterStatusDataSource_single|User_|Role_|RolePermission_|Auth_|Member_|Provider_environment(Fallback|UserPassword)|Examples_providerAndDemo)|TestMemberList_'
 echo "test-etcd: etcd ${version} (${server}) through ${TF_ACC_TERRAFORM_PATH:-${root}/.bin/tofu}: ${subset}"
 cd "${root}"
 # ETCD_TEST_ENDPOINTS would send the shared tests to another etcd.

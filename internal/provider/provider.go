@@ -262,7 +262,7 @@ func configKnown(config tftypes.Value) bool {
 // terraform-plugin-go (packages prefix and key, muxed in NewServer), because
 // measurement showed the framework was their floor; see DESIGN.md.
 func (p *etcdProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewLeaseResource, NewUserResource, NewRoleResource, NewRolePermissionResource, NewAuthResource}
+	return []func() resource.Resource{NewLeaseResource, NewUserResource, NewRoleResource, NewRolePermissionResource, NewAuthResource, NewMemberResource}
 }
 
 func (p *etcdProvider) Functions(_ context.Context) []func() function.Function {
@@ -277,7 +277,7 @@ func (p *etcdProvider) EphemeralResources(_ context.Context) []func() ephemeral.
 // etcd_key's are served beside the resources themselves (packages prefix
 // and key).
 func (p *etcdProvider) ListResources(_ context.Context) []func() list.ListResource {
-	return []func() list.ListResource{NewUserList, NewRoleList, NewRolePermissionList, NewLeaseList}
+	return []func() list.ListResource{NewUserList, NewRoleList, NewRolePermissionList, NewLeaseList, NewMemberList}
 }
 
 // Actions are the maintenance operations (Terraform 1.14 and later):

@@ -54,6 +54,9 @@ func main() {
 	fs.StringVar(&cfg.ClientTLSInfo.TrustedCAFile, "trusted-ca-file", "", "CA for client certificates")
 	fs.BoolVar(&cfg.ClientTLSInfo.ClientCertAuth, "client-cert-auth", false, "require client certificates")
 	fs.UintVar(&cfg.BcryptCost, "bcrypt-cost", cfg.BcryptCost, "bcrypt cost of passwords")
+	fs.UintVar(&cfg.ElectionMs, "election-timeout", cfg.ElectionMs, "election timeout in milliseconds")
+	fs.UintVar(&cfg.TickMs, "heartbeat-interval", cfg.TickMs, "heartbeat interval in milliseconds")
+	fs.StringVar(&cfg.ClusterState, "initial-cluster-state", cfg.ClusterState, "new, or existing to join a running cluster")
 	_ = fs.Parse(os.Args[1:])
 	if *showVersion {
 		fmt.Printf("etcd Version: %s\n", version.Version)

@@ -1,0 +1,4 @@
+list "etcd_member" "all" {
+  provider         = etcd
+  include_resource = true
+}

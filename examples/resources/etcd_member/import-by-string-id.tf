@@ -1,0 +1,4 @@
+import {
+  to = etcd_member.etcd4
+  id = "etcd4"
+}
