@@ -189,16 +189,31 @@ func (s *Server) start() error {
 	select {
 	case <-e.Server.ReadyNotify():
 	case err := <-e.Err():
-		e.Close()
+		closeWithin(e, 10*time.Second)
 		return fmt.Errorf("embedded etcd %s failed: %w\n%s", s.Name, err, s.logs.String())
 	case <-time.After(60 * time.Second):
-		e.Close()
+		closeWithin(e, 10*time.Second)
 		return fmt.Errorf("embedded etcd %s not ready after 60s\n%s", s.Name, s.logs.String())
 	}
 	s.mu.Lock()
 	s.etcd = e
 	s.mu.Unlock()
 	return nil
+}
+
+// closeWithin closes a member that failed to start, giving up after d:
+// etcd's Close can wait forever on a member that never became ready, which
+// would hang the test run instead of failing the test.
+func closeWithin(e *embed.Etcd, d time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		e.Close()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+	}
 }
 
 // startAsync starts the member without waiting for it to join a quorum.
