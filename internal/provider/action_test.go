@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/zclconf/go-cty/cty"
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 
@@ -56,22 +55,7 @@ func newActionServer(t *testing.T, cfg etcdclient.Config) *actionServer {
 	if !ok {
 		t.Fatalf("the muxed server (%T) does not serve actions", muxed)
 	}
-	ctx := t.Context()
-	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil || hasErrors(schemas.Diagnostics) {
-		t.Fatalf("GetProviderSchema: %v %v", err, diagText(schemas.Diagnostics))
-	}
-	endpoints := make([]tftypes.Value, len(cfg.Endpoints))
-	for i, e := range cfg.Endpoints {
-		endpoints[i] = tftypes.NewValue(tftypes.String, e)
-	}
-	config := objectValue(t, schemas.Provider.ValueType(), map[string]tftypes.Value{
-		"endpoints": tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, endpoints),
-	})
-	resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: config})
-	if err != nil || hasErrors(resp.Diagnostics) {
-		t.Fatalf("ConfigureProvider: %v %v", err, diagText(resp.Diagnostics))
-	}
+	schemas := configureForTest(t, server, cfg)
 	return &actionServer{t: t, server: server, schemas: schemas}
 }
 

@@ -48,16 +48,23 @@ func newListServer(t *testing.T, cfg etcdclient.Config) *listServer {
 	if !ok {
 		t.Fatalf("the muxed server (%T) does not serve list resources", muxed)
 	}
+	schemas := configureForTest(t, server, cfg)
+	ids, err := server.GetResourceIdentitySchemas(t.Context(), &tfprotov6.GetResourceIdentitySchemasRequest{})
+	if err != nil || hasErrors(ids.Diagnostics) {
+		t.Fatalf("GetResourceIdentitySchemas: %v %v", err, diagText(ids.Diagnostics))
+	}
+	return &listServer{t: t, server: server, schemas: schemas, identities: ids.IdentitySchemas}
+}
+
+// configureForTest reads the provider's schemas and configures it with the
+// endpoints of cfg, as Terraform does before anything else.
+func configureForTest(t *testing.T, server tfprotov6.ProviderServer, cfg etcdclient.Config) *tfprotov6.GetProviderSchemaResponse {
+	t.Helper()
 	ctx := t.Context()
 	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || hasErrors(schemas.Diagnostics) {
 		t.Fatalf("GetProviderSchema: %v %v", err, diagText(schemas.Diagnostics))
 	}
-	ids, err := server.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
-	if err != nil || hasErrors(ids.Diagnostics) {
-		t.Fatalf("GetResourceIdentitySchemas: %v %v", err, diagText(ids.Diagnostics))
-	}
-	s := &listServer{t: t, server: server, schemas: schemas, identities: ids.IdentitySchemas}
 	endpoints := make([]tftypes.Value, len(cfg.Endpoints))
 	for i, e := range cfg.Endpoints {
 		endpoints[i] = tftypes.NewValue(tftypes.String, e)
@@ -69,7 +76,7 @@ func newListServer(t *testing.T, cfg etcdclient.Config) *listServer {
 	if err != nil || hasErrors(resp.Diagnostics) {
 		t.Fatalf("ConfigureProvider: %v %v", err, diagText(resp.Diagnostics))
 	}
-	return s
+	return schemas
 }
 
 // objectValue encodes an object of typ with the given attributes, the rest
