@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -122,15 +124,75 @@ func (c *Client) UpdateMemberPeerURLs(ctx context.Context, id uint64, peerURLs [
 	return c.wrapMember("update", memberSubject(id), err)
 }
 
-// RemoveMember removes the member from the cluster.
+// RemoveMember removes the member from the cluster. It asks the other
+// members when the configured endpoints include them: a member asked to
+// remove itself stops as it applies the removal, and its answer is then
+// "server stopped" although the removal happened. An error whose answer
+// was lost that way is checked against the member list.
 func (c *Client) RemoveMember(ctx context.Context, id uint64) error {
-	ctx, cancel := c.withTimeout(ctx)
+	via, err := c.clientAvoiding(ctx, id)
+	if err != nil {
+		return err
+	}
+	if via != c {
+		defer func() { _ = via.Close() }()
+	}
+	rctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	err := retryUnhealthy(ctx, func() error {
-		_, err := c.raw.MemberRemove(ctx, id)
+	err = retryUnhealthy(rctx, func() error {
+		_, err := via.raw.MemberRemove(rctx, id)
 		return err
 	})
-	return c.wrapMember("remove", memberSubject(id), err)
+	err = c.wrapMember("remove", memberSubject(id), err)
+	if err == nil || errors.Is(err, ErrMemberNotFound) || errors.Is(err, ErrInvalidArgument) {
+		return err
+	}
+	if _, gerr := via.GetMember(ctx, id); errors.Is(gerr, ErrMemberNotFound) {
+		return nil
+	}
+	return err
+}
+
+// endpointHost is the host:port of an endpoint given as a URL or bare.
+func endpointHost(ep string) string {
+	if u, err := url.Parse(ep); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return ep
+}
+
+// clientAvoiding is a client of c's endpoints without those of member id,
+// or of the other members' client URLs when c has no other endpoint; c
+// itself when the member is unknown or nothing else can be reached.
+func (c *Client) clientAvoiding(ctx context.Context, id uint64) (*Client, error) {
+	members, err := c.ListMembers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(members, func(m Member) bool { return m.ID == id })
+	if i < 0 {
+		return c, nil
+	}
+	isTarget := func(ep string) bool {
+		return slices.ContainsFunc(members[i].ClientURLs, func(u string) bool { return endpointHost(u) == endpointHost(ep) })
+	}
+	others := slices.DeleteFunc(slices.Clone(c.cfg.Endpoints), isTarget)
+	if len(others) == len(c.cfg.Endpoints) {
+		return c, nil
+	}
+	if len(others) == 0 {
+		for j, m := range members {
+			if j != i && !m.IsLearner {
+				others = append(others, m.ClientURLs...)
+			}
+		}
+	}
+	if len(others) == 0 {
+		return c, nil
+	}
+	cfg := c.cfg
+	cfg.Endpoints = others
+	return New(&cfg)
 }
 
 // MemberProgress is how far a member is, as its own Status RPC says.

@@ -95,3 +95,33 @@ func TestMemberAddAgainAfterRemoval(t *testing.T) {
 		}
 	}
 }
+
+// A member removed through a client that knows only that member's endpoint
+// is removed without error: the request goes to the other members, and
+// the member list (asked through them) no longer has it.
+func TestMemberRemoveThroughItsOwnEndpoint(t *testing.T) {
+	t.Parallel()
+	cluster := etcdtest.NewCluster(t, 3)
+	for _, target := range []*etcdtest.Server{cluster.Members[cluster.Follower()], cluster.Members[cluster.Leader()]} {
+		cfg := cluster.ClientConfig()
+		cfg.Endpoints = target.Endpoints
+		c := etcdtest.Client(t, cfg)
+		if err := c.RemoveMember(t.Context(), target.ID()); err != nil {
+			t.Fatalf("removing %s through its own endpoint: %v", target.Name, err)
+		}
+		var rest []string
+		for _, m := range cluster.Members {
+			if m != target && m.Running() {
+				rest = append(rest, m.Endpoints...)
+			}
+		}
+		cfg.Endpoints = rest
+		members, err := etcdtest.Client(t, cfg).ListMembers(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.ContainsFunc(members, func(m etcdclient.Member) bool { return m.ID == target.ID() }) {
+			t.Fatalf("%s is still listed: %+v", target.Name, members)
+		}
+	}
+}

@@ -38,7 +38,7 @@ resource "etcd_member" "test" {
 `, name, quoteList(peerURLs), extra)
 }
 
-// writer keeps writing keys through client until stopped, counting the
+// writer keeps writing keys until stopped, counting the
 // writes etcd accepted and keeping every refusal.
 type writer struct {
 	ok     atomic.Int64
@@ -48,7 +48,12 @@ type writer struct {
 	done   chan struct{}
 }
 
-func startWriter(t *testing.T, client *etcdclient.Client) *writer {
+// startWriter starts a writer through the endpoints of cfg. It waits for each write as long as etcdctl does by default (5 s): a
+// leadership hand-over pauses writes for about an election, which an
+// application sees as latency, not as a refusal. A lost quorum refuses them.
+func startWriter(t *testing.T, cfg etcdclient.Config) *writer {
+	cfg.RequestTimeout = 5 * time.Second
+	client := etcdtest.Client(t, cfg)
 	w := &writer{stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
@@ -168,7 +173,7 @@ func waitCaughtUp(t *testing.T, client *etcdclient.Client, clientURL string, lea
 func TestAccMember_growAndShrink(t *testing.T) {
 	cluster, bin, cfg, client := memberCluster(t, 3)
 	joiner := cluster.NewJoiner(t)
-	w := startWriter(t, client)
+	w := startWriter(t, cfg)
 	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		CheckDestroy:             expectMembers(client, 3),
@@ -432,7 +437,7 @@ func TestAccMember_removeLeader(t *testing.T) {
 	}
 	restCfg := cfg
 	restCfg.Endpoints = rest
-	w := startWriter(t, etcdtest.Client(t, restCfg))
+	w := startWriter(t, restCfg)
 	members, err := client.ListMembers(t.Context())
 	if err != nil {
 		t.Fatal(err)
