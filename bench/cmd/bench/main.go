@@ -2,7 +2,7 @@
 // a Markdown report for BENCHMARKS.md; `make bench` runs it. See package
 // bench/internal/bench.
 //
-//	bench [-runs 3] [-scenarios keys=10000,etcd_key=500,...] [-floor=false] [-cpuprofile DIR] [-hcl] [-env K=V,...]
+//	bench [-runs 3] [-scenarios keys=10000,etcd_key=500,...] [-floor=false] [-etcd BIN [-etcd-flags F,...]] [-cpuprofile DIR] [-hcl] [-env K=V,...]
 package main
 
 import (
@@ -33,6 +33,7 @@ func run() error {
 	env := flag.String("env", "", "comma-separated KEY=VALUE settings for tofu and the providers, such as TF_LOG_SDK=off")
 	tofu := flag.String("tofu", "", "the tofu or terraform binary (default .bin/tofu)")
 	etcd := flag.String("etcd", "", "an etcd daemon binary to run, with fsync on, instead of etcd-dev (such as /usr/bin/etcd)")
+	etcdFlags := flag.String("etcd-flags", "", "comma-separated extra flags for the -etcd daemon, such as --quota-backend-bytes=8589934592")
 	flag.Parse()
 
 	scenarios, err := bench.ParseScenarios(*list)
@@ -47,6 +48,7 @@ func run() error {
 		Floor:         *floor,
 		Tofu:          *tofu,
 		Etcd:          *etcd,
+		EtcdFlags:     splitList(*etcdFlags),
 		HCL:           *hcl,
 		Env:           splitList(*env),
 		CPUProfileDir: *profile,

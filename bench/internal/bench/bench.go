@@ -25,8 +25,6 @@ import (
 	"time"
 
 	"go.etcd.io/etcd/api/v3/version"
-
-	"github.com/terraform-etcd/terraform-provider-etcd/internal/etcdclient"
 )
 
 // Options says what to measure and where the tools are.
@@ -42,6 +40,9 @@ type Options struct {
 	// /usr/bin/etcd) to run instead of etcd-dev: a real server with fsync
 	// on, its data in a temporary directory.
 	Etcd string
+	// EtcdFlags are extra flags for the daemon (Etcd), such as
+	// --quota-backend-bytes=8589934592.
+	EtcdFlags []string
 	// CPUProfileDir, when set, makes the provider write CPU profiles to
 	// CPUProfileDir/<scenario>/cpu-PID.pprof (see internal/tuning/cpuprofile.go), and
 	// OpenTofu its own to tofu-<command>-<time>.pprof beside them.
@@ -97,6 +98,7 @@ type runner struct {
 	cliConfigs map[target]string // → CLI configuration file
 	endpoint   string
 	etcd       *exec.Cmd
+	etcdExited chan struct{} // closed once etcd has exited and been reaped
 	report     *Report
 }
 
@@ -133,14 +135,14 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 			return nil, fmt.Errorf("%s: %w", s, err)
 		}
 		if s.Kind == Keys || s.Kind == KeysJSON {
-			took, err := etcdCommitTime(ctx, r.endpoint, s.N)
+			if err := r.freshDaemon(ctx); err != nil {
+				return nil, err
+			}
+			took, err := etcdCommitTime(ctx, r.endpoint, s)
 			if err != nil {
 				return nil, fmt.Errorf("etcd's own commit of %d puts: %w", s.N, err)
 			}
 			r.report.EtcdCommit = append(r.report.EtcdCommit, EtcdCommit{Keys: s.N, Seconds: took})
-			if err := r.tidyDaemon(ctx); err != nil {
-				return nil, err
-			}
 		}
 	}
 	r.report.finish()
@@ -215,11 +217,9 @@ func (r *runner) startEtcd(ctx context.Context) error {
 	r.report.Etcd = "etcd " + version.Version + " embedded (`cmd/etcd-dev`, no fsync)"
 	endpointFile := filepath.Join(r.work, "endpoint")
 	r.etcd = exec.Command(filepath.Join(r.opts.BinDir, "etcd-dev"), "-addr", "auto", "-endpoint-file", endpointFile)
-	if err := r.etcd.Start(); err != nil {
+	if err := r.startProcess(); err != nil {
 		return err
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- r.etcd.Wait() }()
 	for {
 		if b, err := os.ReadFile(endpointFile); err == nil && len(bytes.TrimSpace(b)) > 0 {
 			r.endpoint = string(bytes.TrimSpace(b))
@@ -227,8 +227,8 @@ func (r *runner) startEtcd(ctx context.Context) error {
 			return nil
 		}
 		select {
-		case err := <-exited:
-			return fmt.Errorf("etcd-dev exited before serving: %w", err)
+		case <-r.etcdExited:
+			return fmt.Errorf("etcd-dev exited before serving: %s", r.etcd.ProcessState)
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(100 * time.Millisecond):
@@ -252,16 +252,34 @@ func (r *runner) startDaemon(ctx context.Context) error {
 	}
 	r.endpoint = fmt.Sprintf("http://127.0.0.1:%d", client)
 	peerURL := fmt.Sprintf("http://127.0.0.1:%d", peer)
-	r.etcd = exec.Command(r.opts.Etcd, "--name", "bench", "--data-dir", filepath.Join(r.work, "etcd-data"),
+	dataDir, err := os.MkdirTemp(r.work, "etcd-data-")
+	if err != nil {
+		return err
+	}
+	args := append([]string{"--name", "bench", "--data-dir", dataDir,
 		"--listen-client-urls", r.endpoint, "--advertise-client-urls", r.endpoint,
 		"--listen-peer-urls", peerURL, "--initial-advertise-peer-urls", peerURL,
-		"--initial-cluster", "bench="+peerURL, "--log-level", "error")
+		"--initial-cluster", "bench=" + peerURL, "--log-level", "error"}, r.opts.EtcdFlags...)
+	r.etcd = exec.Command(r.opts.Etcd, args...)
 	r.etcd.Env = withoutEtcdSettings(os.Environ())
-	if err := r.etcd.Start(); err != nil {
+	if err := r.startProcess(); err != nil {
 		return err
 	}
 	fmt.Fprintf(r.opts.Log, "%s serves %s (pid %d)\n", r.report.Etcd, r.endpoint, r.etcd.Process.Pid)
 	return waitServing(ctx, r.endpoint)
+}
+
+// startProcess starts r.etcd and reaps it when it exits.
+func (r *runner) startProcess() error {
+	if err := r.etcd.Start(); err != nil {
+		return err
+	}
+	r.etcdExited = make(chan struct{})
+	go func(cmd *exec.Cmd, exited chan struct{}) {
+		_ = cmd.Wait()
+		close(exited)
+	}(r.etcd, r.etcdExited)
+	return nil
 }
 
 func (r *runner) stopEtcd() {
@@ -269,13 +287,12 @@ func (r *runner) stopEtcd() {
 		return
 	}
 	_ = r.etcd.Process.Signal(syscall.SIGTERM)
-	for range 50 {
-		if _, _, alive := procStat(r.etcd.Process.Pid); !alive {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
+	select {
+	case <-r.etcdExited:
+	case <-time.After(10 * time.Second):
+		_ = r.etcd.Process.Kill()
+		<-r.etcdExited
 	}
-	_ = r.etcd.Process.Kill()
 }
 
 // measure runs a scenario's cycle opts.Runs times, alternating the provider
@@ -293,7 +310,7 @@ func (r *runner) measure(ctx context.Context, s Scenario) error {
 			if err := r.cycle(ctx, s, run, t); err != nil {
 				return err
 			}
-			if err := r.tidyDaemon(ctx); err != nil {
+			if err := r.freshDaemon(ctx); err != nil {
 				return err
 			}
 		}
@@ -301,31 +318,31 @@ func (r *runner) measure(ctx context.Context, s Scenario) error {
 	return nil
 }
 
-// tidyDaemon compacts and defragments a daemon (opts.Etcd) after a cycle,
-// as an operator's maintenance would: without it, the free pages that each
-// cycle's deletes leave in its database make every later commit slower, and
-// a scenario would pay for the ones before it.
-func (r *runner) tidyDaemon(ctx context.Context) error {
+// freshDaemon replaces a daemon (opts.Etcd) with a new one on an empty data
+// directory, so that each cycle, and etcd's own commit, starts from the same
+// database: etcd's commit time grows with what its database already holds
+// (free pages left by deletes, history not yet compacted), and a cycle
+// would otherwise pay for the ones before it.
+func (r *runner) freshDaemon(ctx context.Context) error {
 	if r.opts.Etcd == "" {
 		return nil
 	}
-	cfg := etcdclient.DefaultConfig()
-	cfg.Endpoints, cfg.RequestTimeout = []string{r.endpoint}, time.Minute
-	c, err := etcdclient.New(cfg)
+	r.stopEtcd()
+	if err := r.removeDataDirs(); err != nil {
+		return err
+	}
+	return r.startDaemon(ctx)
+}
+
+func (r *runner) removeDataDirs() error {
+	dirs, err := filepath.Glob(filepath.Join(r.work, "etcd-data-*"))
 	if err != nil {
 		return err
 	}
-	defer func() { _ = c.Close() }()
-	resp, err := c.Raw().Get(ctx, "/bench-tidy")
-	if err != nil {
-		return fmt.Errorf("tidy etcd: %w", err)
-	}
-	// Compacted already when nothing was written since (a floor's cycle).
-	if err := c.CompactHistory(ctx, resp.Header.Revision); err != nil && !errors.Is(err, etcdclient.ErrCompacted) {
-		return fmt.Errorf("tidy etcd: %w", err)
-	}
-	if _, err := c.Raw().Defragment(ctx, r.endpoint); err != nil {
-		return fmt.Errorf("tidy etcd: defragment: %w", err)
+	for _, d := range dirs {
+		if err := os.RemoveAll(d); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -96,7 +97,8 @@ func TestBenchSmokeDaemon(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Run(t.Context(), Options{Scenarios: scenarios, Runs: 1, BinDir: t.TempDir(), Etcd: etcd, Command: "TestBenchSmokeDaemon"})
+	rep, err := Run(t.Context(), Options{Scenarios: scenarios, Runs: 1, BinDir: t.TempDir(), Etcd: etcd,
+		EtcdFlags: []string{"--quota-backend-bytes=4294967296"}, Command: "TestBenchSmokeDaemon"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,5 +126,41 @@ func TestModuleRoot(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(root, want)); err != nil {
 			t.Errorf("root %s: %v", root, err)
 		}
+	}
+}
+
+// The 1,000,000-key targets compare apply with the floor plus etcd's own
+// commit, plan and destroy with the floor, and each phase with 100,000 keys.
+func TestMillionTargets(t *testing.T) {
+	rep := &Report{EtcdCommit: []EtcdCommit{{Keys: 1000000, Seconds: 30}}}
+	sample := func(wall float64) Sample { return Sample{Wall: wall, PeakRSS: 600e6} }
+	for _, r := range []struct {
+		n            int
+		phase        string
+		ours, floorS float64
+	}{
+		{1000000, PhaseApply, 70, 25}, {1000000, PhasePlan, 30, 36}, {1000000, PhaseUpdate, 40, 30}, {1000000, PhaseDestroy, 90, 88},
+		{100000, PhaseApply, 6, 3}, {100000, PhasePlan, 3, 4}, {100000, PhaseUpdate, 3, 3}, {100000, PhaseDestroy, 9, 9},
+	} {
+		s := Scenario{KeysJSON, r.n}
+		rep.add(s, r.phase, ours, sample(r.ours))
+		rep.add(s, r.phase, floor, sample(r.floorS))
+	}
+	got := map[string]bool{}
+	for _, res := range rep.millionTargets() {
+		got[res.Label] = res.Met
+	}
+	want := map[string]bool{
+		"`etcd_prefix.keys_json`, 1,000,000 keys: apply / (floor + etcd's own commit)": true,  // 70 / 55
+		"`etcd_prefix.keys_json`, 1,000,000 keys: no-op plan / floor":                  true,  // 30 / 36
+		"`etcd_prefix.keys_json`, 1,000,000 keys: destroy / floor":                     false, // 90 / 88
+		"`etcd_prefix.keys_json` apply: 1,000,000 keys / 100,000 keys":                 false, // 70 / 6
+		"`etcd_prefix.keys_json` no-op plan: 1,000,000 keys / 100,000 keys":            true,
+		"`etcd_prefix.keys_json` update 1 %: 1,000,000 keys / 100,000 keys":            false, // 40 / 3
+		"`etcd_prefix.keys_json` destroy: 1,000,000 keys / 100,000 keys":               true,
+		"`etcd_prefix.keys_json`, 1,000,000 keys: provider peak RSS":                   true,
+	}
+	if !maps.Equal(got, want) {
+		t.Fatalf("targets:\n got %v\nwant %v", got, want)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,25 +64,28 @@ func waitServing(ctx context.Context, endpoint string) error {
 	return fmt.Errorf("etcd at %s is not serving after a minute", endpoint)
 }
 
-// etcdCommitTime is etcd's own time to commit n puts in transactions of
-// 128, one after the other from one client, as the provider writes them:
-// the floor of an apply that creates n keys on this server. The keys are
-// deleted afterwards.
-func etcdCommitTime(ctx context.Context, endpoint string, n int) (float64, error) {
+// etcdCommitTime is etcd's own time to commit the puts of scenario s's
+// apply (the same keys and values, under a prefix of the same length) in
+// transactions of 128, one after the other from one client, as the
+// provider writes them: the floor of an apply that creates them on this
+// server. The keys are deleted afterwards.
+func etcdCommitTime(ctx context.Context, endpoint string, s Scenario) (float64, error) {
 	cfg := etcdclient.DefaultConfig()
-	cfg.Endpoints = []string{endpoint}
+	cfg.Endpoints, cfg.RequestTimeout = []string{endpoint}, time.Minute
 	c, err := etcdclient.New(cfg)
 	if err != nil {
 		return 0, err
 	}
 	defer func() { _ = c.Close() }()
 	raw := c.Raw()
-	prefix := fmt.Sprintf("/bench/etcd-commit-%d/", n)
+	prefix := fmt.Sprintf("/bench/%s/commit-1/", s.slug())
+	values := s.values(false)
+	names := slices.Sorted(maps.Keys(values))
 	start := time.Now()
-	for i := 0; i < n; i += etcdclient.DefaultMaxTxnOps {
-		var puts []clientv3.Op
-		for j := i; j < min(i+etcdclient.DefaultMaxTxnOps, n); j++ {
-			puts = append(puts, clientv3.OpPut(fmt.Sprintf("%sk%06d", prefix, j), fmt.Sprintf("value-%d", j)))
+	for chunk := range slices.Chunk(names, etcdclient.DefaultMaxTxnOps) {
+		puts := make([]clientv3.Op, len(chunk))
+		for i, rel := range chunk {
+			puts[i] = clientv3.OpPut(prefix+rel, values[rel])
 		}
 		if _, err := raw.Txn(ctx).Then(puts...).Commit(); err != nil {
 			return 0, err

@@ -189,10 +189,59 @@ func (rep *Report) Targets() []TargetResult {
 		}
 	}
 	check(fmt.Sprintf("%s: provider peak RSS", json100k), float64(peak), 500e6, peak > 0, mb)
+	out = append(out, rep.millionTargets()...)
 	if with, without := rep.row(data, PhasePlanData), rep.row(data, PhasePlan); with != nil && without != nil {
 		a, _ := median(with.Samples, wall)
 		b, _ := median(without.Samples, wall)
 		check(fmt.Sprintf("%s: plan time beyond a no-op plan", data), a-b, 1, true, secs)
+	}
+	return out
+}
+
+// millionTargets checks `keys_json` at 1,000,000 keys: apply within 1.3 ×
+// of the floor plus etcd's own commit of the same puts, no-op plan and
+// destroy within the floor, peak RSS within 1 GB, and each phase at most
+// 11 × its time at 100,000 keys.
+func (rep *Report) millionTargets() []TargetResult {
+	json100k, json1m := Scenario{KeysJSON, 100000}, Scenario{KeysJSON, 1000000}
+	var out []TargetResult
+	add := func(label string, value, limit float64, format string) {
+		out = append(out, TargetResult{Label: label, Measured: fmt.Sprintf(format, value), Limit: fmt.Sprintf(format, limit), Met: value <= limit})
+	}
+	if r := rep.row(json1m, PhaseApply); r != nil {
+		v, ok1 := median(r.Samples, wall)
+		f, ok2 := median(r.Floor, wall)
+		if i := slices.IndexFunc(rep.EtcdCommit, func(e EtcdCommit) bool { return e.Keys == json1m.N }); ok1 && ok2 && i >= 0 {
+			add(fmt.Sprintf("%s: apply / (floor + etcd's own commit)", json1m), v/(f+rep.EtcdCommit[i].Seconds), 1.3, "%.2f ×")
+		}
+	}
+	for _, p := range []string{PhasePlan, PhaseDestroy} {
+		if r := rep.row(json1m, p); r != nil {
+			v, ok1 := median(r.Samples, wall)
+			if f, ok2 := median(r.Floor, wall); ok1 && ok2 {
+				add(fmt.Sprintf("%s: %s / floor", json1m, p), v/f, 1, "%.2f ×")
+			}
+		}
+	}
+	var peak int64
+	for _, p := range []string{PhaseApply, PhasePlan, PhaseUpdate, PhaseDestroy} {
+		if r := rep.row(json1m, p); r != nil {
+			for _, s := range r.Samples {
+				peak = max(peak, s.PeakRSS)
+			}
+		}
+		a, b := rep.row(json1m, p), rep.row(json100k, p)
+		if a == nil || b == nil {
+			continue
+		}
+		v1m, ok1 := median(a.Samples, wall)
+		v100k, ok2 := median(b.Samples, wall)
+		if ok1 && ok2 {
+			add(fmt.Sprintf("`etcd_prefix.keys_json` %s: 1,000,000 keys / 100,000 keys", p), v1m/v100k, 11, "%.2f ×")
+		}
+	}
+	if peak > 0 {
+		out = append(out, TargetResult{Label: fmt.Sprintf("%s: provider peak RSS", json1m), Measured: megabytes(peak), Limit: megabytes(1e9), Met: peak <= 1e9})
 	}
 	return out
 }
