@@ -134,6 +134,37 @@ func (c *Client) DeleteRange(ctx context.Context, key, rangeEnd string) (int64, 
 	return c.deleteRange(ctx, "delete range", subject, clientv3.OpDelete(key, clientv3.WithRange(rangeEnd)))
 }
 
+// DeleteRangeInChunks removes the keys in [key, rangeEnd), as DeleteRange
+// does, but at most chunk keys a transaction: it reads the range's keys a
+// page at a time and deletes from each page's first key to the next page's.
+// etcd applies one range delete as one raft entry, and a delete of a million
+// keys outlasts etcd's own request timeout (etcd 3.4 answers "request timed
+// out"). Not atomic: an error leaves the chunks before it deleted. Keys
+// written into the range meanwhile are deleted too.
+func (c *Client) DeleteRangeInChunks(ctx context.Context, key, rangeEnd string, chunk int64) (int64, error) {
+	subject := rangeSubject(key, rangeEnd)
+	var deleted int64
+	for start := key; ; {
+		page, err := c.rangePage(ctx, start, rangeEnd, 0, chunk+1, true)
+		if err != nil {
+			return deleted, c.wrap("delete range", subject, err)
+		}
+		if len(page.Kvs) == 0 {
+			return deleted, nil
+		}
+		end := rangeEnd
+		if int64(len(page.Kvs)) > chunk {
+			end = string(page.Kvs[chunk].Key)
+		}
+		n, err := c.deleteRange(ctx, "delete range", subject, clientv3.OpDelete(start, clientv3.WithRange(end)))
+		deleted += n
+		if err != nil || end == rangeEnd {
+			return deleted, err
+		}
+		start = end
+	}
+}
+
 func (c *Client) deleteRange(ctx context.Context, op, subject string, del clientv3.Op) (int64, error) {
 	res, err := c.commitOps(ctx, op, subject, nil, []clientv3.Op{del}, nil)
 	if err != nil {

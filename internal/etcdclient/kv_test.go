@@ -101,6 +101,34 @@ func TestGetWithRevision(t *testing.T) {
 	expectErr(t, err, etcdclient.ErrKeyNotFound)
 }
 
+// DeleteRangeInChunks deletes every key of the range, chunk keys a
+// transaction (one revision each), and nothing outside it.
+func TestDeleteRangeInChunks(t *testing.T) {
+	t.Parallel()
+	_, c := ownServer(t) // alone, so that revisions count this test's writes only
+	ctx := t.Context()
+	for i, tc := range []struct{ keys, chunk, revisions int }{{25, 10, 3}, {20, 10, 2}, {10, 10, 1}, {0, 10, 0}, {3, 1, 3}} {
+		prefix := fmt.Sprintf("/t%d/", i)
+		writeKeys(t, c, numbered(prefix+"in/", tc.keys))
+		putAll(t, c, prefix+"before", "x", prefix+"in0", "x")
+		before, err := c.CurrentRevision(ctx, prefix+"before")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := etcdclient.PrefixRange(prefix + "in/")
+		n, err := c.DeleteRangeInChunks(ctx, r.Key, r.RangeEnd, int64(tc.chunk))
+		if err != nil || n != int64(tc.keys) {
+			t.Fatalf("%+v: DeleteRangeInChunks = %d, %v; want %d", tc, n, err, tc.keys)
+		}
+		if after, err := c.CurrentRevision(ctx, prefix+"before"); err != nil || after-before != int64(tc.revisions) {
+			t.Fatalf("%+v: the deletes took revisions %d to %d (%v); want %d transactions", tc, before, after, err, tc.revisions)
+		}
+		if got := listKeys(t, c, prefix); !slices.Equal(got, []string{prefix + "before", prefix + "in0"}) {
+			t.Fatalf("%+v: after the delete etcd holds %q", tc, got)
+		}
+	}
+}
+
 func TestDeletePrefixAndRange(t *testing.T) {
 	t.Parallel()
 	c, prefix := shared(t)

@@ -328,15 +328,16 @@ func compareFailedDetail(prefix string, err error, hint string) string {
 		prefix, which, hint)
 }
 
+// deleteChunkKeys bounds the keys one range delete of a destroy removes:
+// etcd 3.4 times out a single delete of 1,000,000 keys.
+const deleteChunkKeys = 10000
+
 // deleteManaged deletes every key an exclusive prefix manages: the whole
-// prefix, or the ranges between what exclude lists.
+// prefix, or the ranges between what exclude lists, deleteChunkKeys at a
+// time.
 func deleteManaged(ctx context.Context, conn protocol.Conn, st *state) error {
-	if len(st.Exclude) == 0 {
-		_, err := conn.Client.DeletePrefix(ctx, st.Prefix)
-		return err
-	}
 	for _, r := range st.Exclude.ranges(st.Prefix) {
-		if _, err := conn.Client.DeleteRange(ctx, r.Key, r.RangeEnd); err != nil {
+		if _, err := conn.Client.DeleteRangeInChunks(ctx, r.Key, r.RangeEnd, deleteChunkKeys); err != nil {
 			return err
 		}
 	}
