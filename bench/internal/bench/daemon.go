@@ -92,6 +92,7 @@ func etcdCommitTime(ctx context.Context, endpoint string, s Scenario) (float64, 
 		}
 	}
 	took := time.Since(start).Seconds()
-	_, err = c.DeletePrefix(ctx, prefix)
+	r := etcdclient.PrefixRange(prefix)
+	_, err = c.DeleteRangeInChunks(ctx, r.Key, r.RangeEnd, 10000)
 	return took, err
 }
