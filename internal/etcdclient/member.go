@@ -249,21 +249,27 @@ func FormatLag(learner, leader *MemberProgress) string {
 // voting member in the member list (3.5 and later keep it a learner). It
 // asks the first endpoint that answers; an error when none does.
 func (c *Client) UpdateDropsLearnerFlag(ctx context.Context) (bool, error) {
-	var last error
-	for _, ep := range c.cfg.Endpoints {
-		p, err := c.MemberProgressAt(ctx, ep)
-		if err != nil {
-			last = err
-			continue
-		}
-		return strings.HasPrefix(p.Version, "3.4.") || strings.HasPrefix(p.Version, "3.3."), nil
+	p, err := c.firstProgress(ctx, func(*MemberProgress) bool { return true })
+	if p == nil {
+		return false, err
 	}
-	return false, last
+	return strings.HasPrefix(p.Version, "3.4.") || strings.HasPrefix(p.Version, "3.3."), nil
 }
 
 // LeaderID asks the configured endpoints, in turn, which member leads; 0
 // when none answers or none knows a leader.
 func (c *Client) LeaderID(ctx context.Context) (uint64, error) {
+	p, err := c.firstProgress(ctx, func(p *MemberProgress) bool { return p.Leader != 0 })
+	if p == nil {
+		return 0, err
+	}
+	return p.Leader, nil
+}
+
+// firstProgress asks the configured endpoints in turn for their progress
+// and returns the first answer that ok accepts; nil and the last error
+// when none does.
+func (c *Client) firstProgress(ctx context.Context, ok func(*MemberProgress) bool) (*MemberProgress, error) {
 	var last error
 	for _, ep := range c.cfg.Endpoints {
 		p, err := c.MemberProgressAt(ctx, ep)
@@ -271,11 +277,11 @@ func (c *Client) LeaderID(ctx context.Context) (uint64, error) {
 			last = err
 			continue
 		}
-		if p.Leader != 0 {
-			return p.Leader, nil
+		if ok(p) {
+			return p, nil
 		}
 	}
-	return 0, last
+	return nil, last
 }
 
 func isRemovedID(err error) bool {
