@@ -135,33 +135,65 @@ func (c *Client) DeleteRange(ctx context.Context, key, rangeEnd string) (int64, 
 }
 
 // DeleteRangeInChunks removes the keys in [key, rangeEnd), as DeleteRange
-// does, but at most chunk keys a transaction: it reads the range's keys a
-// page at a time and deletes from each page's first key to the next page's.
-// etcd applies one range delete as one raft entry, and a delete of a million
-// keys outlasts etcd's own request timeout (etcd 3.4 answers "request timed
-// out"). Not atomic: an error leaves the chunks before it deleted. Keys
+// does, but at most chunk keys a transaction: it reads the range's keys
+// (keys only) and deletes from every chunk-th key to the next. etcd applies
+// one range delete as one raft entry, and a delete of a million keys
+// outlasts etcd's own request timeout (etcd 3.4 answers "request timed
+// out"). The keys are read in one pass before any delete, not a page before
+// each: etcd before 3.5 walks its index over the whole rest of a range for
+// every limited read, which made a million-key delete read 50 million index
+// entries. Not atomic: an error leaves the chunks before it deleted. Keys
 // written into the range meanwhile are deleted too.
 func (c *Client) DeleteRangeInChunks(ctx context.Context, key, rangeEnd string, chunk int64) (int64, error) {
 	subject := rangeSubject(key, rangeEnd)
+	bounds, err := c.chunkBounds(ctx, key, rangeEnd, chunk)
+	if err != nil {
+		return 0, c.wrap("delete range", subject, err)
+	}
 	var deleted int64
-	for start := key; ; {
-		page, err := c.rangePage(ctx, start, rangeEnd, 0, chunk+1, true)
-		if err != nil {
-			return deleted, c.wrap("delete range", subject, err)
-		}
-		if len(page.Kvs) == 0 {
-			return deleted, nil
-		}
+	for i, start := range bounds {
 		end := rangeEnd
-		if int64(len(page.Kvs)) > chunk {
-			end = string(page.Kvs[chunk].Key)
+		if i+1 < len(bounds) {
+			end = bounds[i+1]
 		}
 		n, err := c.deleteRange(ctx, "delete range", subject, clientv3.OpDelete(start, clientv3.WithRange(end)))
 		deleted += n
-		if err != nil || end == rangeEnd {
+		if err != nil {
 			return deleted, err
 		}
-		start = end
+	}
+	return deleted, nil
+}
+
+// chunkBounds returns the starts of ranges of chunk keys each that together
+// cover [key, rangeEnd): key and every chunk-th key after it; none when the
+// range is empty. It reads keys only, in pages sized as forEach sizes them,
+// each at the newest revision (bounds need no snapshot, so a compaction
+// meanwhile cannot fail it).
+func (c *Client) chunkBounds(ctx context.Context, key, rangeEnd string, chunk int64) ([]string, error) {
+	var bounds []string
+	var seen int64
+	for start, pageKeys := key, int64(firstPageKeys); ; {
+		page, err := c.rangePage(ctx, start, rangeEnd, 0, pageKeys, true)
+		if err != nil {
+			return nil, err
+		}
+		size := 0
+		for _, kv := range page.Kvs {
+			switch {
+			case seen == 0:
+				bounds = append(bounds, key)
+			case seen%chunk == 0:
+				bounds = append(bounds, string(kv.Key))
+			}
+			seen++
+			size += len(kv.Key) + 32
+		}
+		if !page.More || len(page.Kvs) == 0 {
+			return bounds, nil
+		}
+		start = string(page.Kvs[len(page.Kvs)-1].Key) + "\x00"
+		pageKeys = nextPageKeys(size, len(page.Kvs))
 	}
 }
 

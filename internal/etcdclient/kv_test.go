@@ -107,7 +107,7 @@ func TestDeleteRangeInChunks(t *testing.T) {
 	t.Parallel()
 	_, c := ownServer(t) // alone, so that revisions count this test's writes only
 	ctx := t.Context()
-	for i, tc := range []struct{ keys, chunk, revisions int }{{25, 10, 3}, {20, 10, 2}, {10, 10, 1}, {0, 10, 0}, {3, 1, 3}} {
+	for i, tc := range []struct{ keys, chunk, revisions int }{{25, 10, 3}, {20, 10, 2}, {10, 10, 1}, {0, 10, 0}, {3, 1, 3}, {2500, 1000, 3}} { // 2,500: bounds read over pages
 		prefix := fmt.Sprintf("/t%d/", i)
 		writeKeys(t, c, numbered(prefix+"in/", tc.keys))
 		putAll(t, c, prefix+"before", "x", prefix+"in0", "x")
