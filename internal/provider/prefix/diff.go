@@ -91,17 +91,40 @@ func canonicalKeysJSON(keys map[string]string) string {
 }
 
 // sameKeysJSON reports whether two keys_json texts hold the same keys and
-// values, whatever their order and whitespace.
-func sameKeysJSON(a, b string) bool {
+// values, whatever their order and whitespace, parsing them with parse.
+func sameKeysJSON(a, b string, parse keysJSONParser) bool {
 	if a == b {
 		return true
 	}
-	ma, err := parseKeysJSON(a)
+	ma, err := parse(a)
 	if err != nil {
 		return false
 	}
-	mb, err := parseKeysJSON(b)
+	mb, err := parse(b)
 	return err == nil && maps.Equal(ma, mb)
+}
+
+// keysJSONParser is parseKeysJSON or a memo of it; the maps it returns are
+// read, never changed.
+type keysJSONParser func(string) (map[string]string, error)
+
+// memoParse returns parseKeysJSON remembering its results, for one plan:
+// keepPriorJSON and changeSummary read the same texts, and a parse of a
+// 1,000,000-key keys_json costs about a second.
+func memoParse() keysJSONParser {
+	type parsed struct {
+		keys map[string]string
+		err  error
+	}
+	seen := map[string]parsed{}
+	return func(s string) (map[string]string, error) {
+		if p, ok := seen[s]; ok {
+			return p.keys, p.err
+		}
+		keys, err := parseKeysJSON(s)
+		seen[s] = parsed{keys, err}
+		return keys, err
+	}
 }
 
 // keysJSONError explains why keys_json is not an object of strings: which

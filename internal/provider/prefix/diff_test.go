@@ -53,11 +53,20 @@ func TestKeysJSON(t *testing.T) {
 			t.Errorf("parseKeysJSON(%q) accepted invalid input", bad)
 		}
 	}
-	if !sameKeysJSON(`{"b":"2","a":"1"}`, "{\n \"a\": \"1\",\n \"b\": \"2\"\n}") {
+	if !sameKeysJSON(`{"b":"2","a":"1"}`, "{\n \"a\": \"1\",\n \"b\": \"2\"\n}", parseKeysJSON) {
 		t.Error("same content in a different order or layout must be equal")
 	}
-	if sameKeysJSON(`{"a":"1"}`, `{"a":"2"}`) || sameKeysJSON(`{"a":"1"}`, `{"a":"1","b":""}`) {
+	if sameKeysJSON(`{"a":"1"}`, `{"a":"2"}`, parseKeysJSON) || sameKeysJSON(`{"a":"1"}`, `{"a":"1","b":""}`, memoParse()) {
 		t.Error("different content must differ")
+	}
+	parse := memoParse()
+	for range 2 { // the second round answers from the memo
+		if m, err := parse(`{"a":"1"}`); err != nil || !maps.Equal(m, map[string]string{"a": "1"}) {
+			t.Errorf("memoParse = %v, %v", m, err)
+		}
+		if _, err := parse(`{"a": 1}`); err == nil {
+			t.Error("memoParse accepted invalid input")
+		}
 	}
 	if got := canonicalKeysJSON(map[string]string{"b": "2", "a": "<1>"}); got != `{"a":"\u003c1\u003e","b":"2"}` {
 		t.Errorf("canonical = %s", got)

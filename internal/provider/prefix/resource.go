@@ -340,13 +340,14 @@ func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChang
 	if attrs == nil { // destroy
 		resp.PlannedState = req.ProposedNewState
 		if prior, _ := objectAttrs(req.PriorState); prior != nil {
-			if d := changeSummary(prior, nil); d != nil {
+			if d := changeSummary(prior, nil, parseKeysJSON); d != nil {
 				diags = append(diags, d)
 			}
 		}
 		return resp
 	}
 	prior, _ := objectAttrs(req.PriorState)
+	parse := memoParse()
 	attrs["id"] = attrs["prefix"]
 	if prior == nil {
 		// Unknown until the keys are written, so that what refers to it (an
@@ -362,7 +363,7 @@ func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChang
 		if !prior["prefix"].Equal(attrs["prefix"]) {
 			resp.RequiresReplace = append(resp.RequiresReplace, prefixPath)
 		}
-		if keepPriorJSON(prior["keys_json"], attrs["keys_json"]) {
+		if keepPriorJSON(prior["keys_json"], attrs["keys_json"], parse) {
 			attrs["keys_json"] = prior["keys_json"]
 		}
 	}
@@ -371,7 +372,7 @@ func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChang
 	if err != nil {
 		diags.AddError("Cannot plan etcd_prefix", err.Error())
 	}
-	if d := changeSummary(prior, attrs); d != nil {
+	if d := changeSummary(prior, attrs, parse); d != nil {
 		diags = append(diags, d)
 	}
 	resp.PlannedIdentity = req.PriorIdentity
@@ -384,10 +385,10 @@ func plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChang
 
 // keepPriorJSON reports whether the configured keys_json holds the same keys
 // and values as the prior state's, so the plan keeps the prior text.
-func keepPriorJSON(prior, config tftypes.Value) bool {
+func keepPriorJSON(prior, config tftypes.Value, parse keysJSONParser) bool {
 	p, pok := protocol.KnownString(prior)
 	c, cok := protocol.KnownString(config)
-	return pok && cok && sameKeysJSON(p, c)
+	return pok && cok && sameKeysJSON(p, c, parse)
 }
 
 func (s *server) importState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) *tfprotov6.ImportResourceStateResponse {

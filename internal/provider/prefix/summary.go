@@ -20,19 +20,19 @@ const summaryThreshold = 300
 // nil for a change of summaryThreshold keys or fewer, and when the keys
 // are not all known yet or are write-only (keys_wo: no values to compare).
 // prior and planned are the objects' attributes, nil when there is none
-// (create, destroy).
-func changeSummary(prior, planned map[string]tftypes.Value) *tfprotov6.Diagnostic {
+// (create, destroy). parse reads keys_json.
+func changeSummary(prior, planned map[string]tftypes.Value, parse keysJSONParser) *tfprotov6.Diagnostic {
 	if planned == nil && prior != nil && keepsKeysOnDestroy(prior) {
 		return nil // destroy deletes nothing
 	}
 	if prior != nil && planned != nil && sameJSONText(prior, planned) {
 		return nil // the usual plan of a large keys_json: nothing to parse
 	}
-	before, ok := declaredKeys(prior)
+	before, ok := declaredKeys(prior, parse)
 	if !ok {
 		return nil
 	}
-	after, ok := declaredKeys(planned)
+	after, ok := declaredKeys(planned, parse)
 	if !ok {
 		return nil
 	}
@@ -113,7 +113,7 @@ func (d declared) all() iter.Seq2[string, string] {
 // declaredKeys returns the keys an etcd_prefix object declares, and
 // whether they are known: false for keys_wo and for values not known yet.
 // A null object declares none.
-func declaredKeys(attrs map[string]tftypes.Value) (declared, bool) {
+func declaredKeys(attrs map[string]tftypes.Value, parse keysJSONParser) (declared, bool) {
 	if attrs == nil {
 		return declared{}, true
 	}
@@ -134,7 +134,7 @@ func declaredKeys(attrs map[string]tftypes.Value) (declared, bool) {
 		if !ok {
 			return declared{}, false
 		}
-		m, err := parseKeysJSON(s)
+		m, err := parse(s)
 		return declared{json: m}, err == nil
 	}
 	return declared{}, false // none of them: keys_wo in a prior state
