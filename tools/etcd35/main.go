@@ -57,6 +57,8 @@ func main() {
 	fs.UintVar(&cfg.ElectionMs, "election-timeout", cfg.ElectionMs, "election timeout in milliseconds")
 	fs.UintVar(&cfg.TickMs, "heartbeat-interval", cfg.TickMs, "heartbeat interval in milliseconds")
 	fs.StringVar(&cfg.ClusterState, "initial-cluster-state", cfg.ClusterState, "new, or existing to join a running cluster")
+	fs.Int64Var(&cfg.QuotaBackendBytes, "quota-backend-bytes", cfg.QuotaBackendBytes, "backend size quota in bytes (0: etcd's default, 2 GiB)")
+	fs.StringVar(&cfg.BackendFreelistType, "backend-bbolt-freelist-type", cfg.BackendFreelistType, "bbolt freelist type: map (the default) or array")
 	_ = fs.Parse(os.Args[1:])
 	if *showVersion {
 		fmt.Printf("etcd Version: %s\n", version.Version)

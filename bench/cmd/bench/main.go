@@ -2,7 +2,7 @@
 // a Markdown report for BENCHMARKS.md; `make bench` runs it. See package
 // bench/internal/bench.
 //
-//	bench [-runs 3] [-scenarios keys=10000,etcd_key=500,...] [-floor=false] [-etcd BIN [-etcd-flags F,...]] [-cpuprofile DIR] [-hcl] [-env K=V,...]
+//	bench [-runs 3] [-scenarios keys=10000,etcd_key=500,...] [-floor=false] [-etcd BIN [-etcd-flags F,...] [-etcd-commit-again] [-etcd-only]] [-cpuprofile DIR] [-hcl] [-env K=V,...]
 package main
 
 import (
@@ -34,6 +34,8 @@ func run() error {
 	tofu := flag.String("tofu", "", "the tofu or terraform binary (default .bin/tofu)")
 	etcd := flag.String("etcd", "", "an etcd daemon binary to run, with fsync on, instead of etcd-dev (such as /usr/bin/etcd)")
 	etcdFlags := flag.String("etcd-flags", "", "comma-separated extra flags for the -etcd daemon, such as --quota-backend-bytes=8589934592")
+	again := flag.Bool("etcd-commit-again", false, "also time etcd's own commit of the puts a second time, after deleting them and compacting etcd's history (an apply after a destroy)")
+	etcdOnly := flag.Bool("etcd-only", false, "time only etcd's own commit of each keys scenario (-runs times, each on a fresh daemon), to compare etcd versions and settings")
 	flag.Parse()
 
 	scenarios, err := bench.ParseScenarios(*list)
@@ -43,17 +45,19 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	rep, err := bench.Run(ctx, bench.Options{
-		Scenarios:     scenarios,
-		Runs:          *runs,
-		Floor:         *floor,
-		Tofu:          *tofu,
-		Etcd:          *etcd,
-		EtcdFlags:     splitList(*etcdFlags),
-		HCL:           *hcl,
-		Env:           splitList(*env),
-		CPUProfileDir: *profile,
-		Command:       strings.Join(append([]string{"go -C bench run ./cmd/bench"}, os.Args[1:]...), " "),
-		Log:           os.Stderr,
+		Scenarios:       scenarios,
+		Runs:            *runs,
+		Floor:           *floor,
+		Tofu:            *tofu,
+		Etcd:            *etcd,
+		EtcdFlags:       splitList(*etcdFlags),
+		EtcdCommitAgain: *again,
+		EtcdOnly:        *etcdOnly,
+		HCL:             *hcl,
+		Env:             splitList(*env),
+		CPUProfileDir:   *profile,
+		Command:         strings.Join(append([]string{"go -C bench run ./cmd/bench"}, os.Args[1:]...), " "),
+		Log:             os.Stderr,
 	})
 	if err != nil {
 		return err

@@ -43,6 +43,13 @@ type Options struct {
 	// EtcdFlags are extra flags for the daemon (Etcd), such as
 	// --quota-backend-bytes=8589934592.
 	EtcdFlags []string
+	// EtcdCommitAgain also times etcd's own commit of a scenario's puts a
+	// second time, after they were deleted and etcd's history compacted (an
+	// apply after a destroy).
+	EtcdCommitAgain bool
+	// EtcdOnly skips the tofu cycles: only etcd's own commit of each keys
+	// scenario, Runs times, to compare etcd versions and settings.
+	EtcdOnly bool
 	// CPUProfileDir, when set, makes the provider write CPU profiles to
 	// CPUProfileDir/<scenario>/cpu-PID.pprof (see internal/tuning/cpuprofile.go), and
 	// OpenTofu its own to tofu-<command>-<time>.pprof beside them.
@@ -131,22 +138,41 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 	}
 	defer r.stopEtcd()
 	for _, s := range opts.Scenarios {
-		if err := r.measure(ctx, s); err != nil {
-			return nil, fmt.Errorf("%s: %w", s, err)
+		if !opts.EtcdOnly {
+			if err := r.measure(ctx, s); err != nil {
+				return nil, fmt.Errorf("%s: %w", s, err)
+			}
 		}
 		if s.Kind == Keys || s.Kind == KeysJSON {
-			if err := r.freshDaemon(ctx); err != nil {
+			if err := r.measureEtcdCommit(ctx, s); err != nil {
 				return nil, err
 			}
-			took, err := etcdCommitTime(ctx, r.endpoint, s)
-			if err != nil {
-				return nil, fmt.Errorf("etcd's own commit of %d puts: %w", s.N, err)
-			}
-			r.report.EtcdCommit = append(r.report.EtcdCommit, EtcdCommit{Keys: s.N, Seconds: took})
 		}
 	}
 	r.report.finish()
 	return r.report, nil
+}
+
+// measureEtcdCommit times etcd's own commit of scenario s's puts on a fresh
+// daemon: once, or opts.Runs times with opts.EtcdOnly.
+func (r *runner) measureEtcdCommit(ctx context.Context, s Scenario) error {
+	runs := 1
+	if r.opts.EtcdOnly {
+		runs = r.opts.Runs
+	}
+	for range runs {
+		if err := r.freshDaemon(ctx); err != nil {
+			return err
+		}
+		e, err := etcdCommitTime(ctx, r.endpoint, s, r.opts.EtcdCommitAgain)
+		if err != nil {
+			return fmt.Errorf("etcd's own commit of %d puts: %w", s.N, err)
+		}
+		fmt.Fprintf(r.opts.Log, "etcd's own commit of %d puts: %.2fs (database %s), again after deleting them and compacting: %.2fs\n",
+			s.N, e.Seconds, megabytes(e.DBBytes), e.Again)
+		r.report.EtcdCommit = append(r.report.EtcdCommit, e)
+	}
+	return nil
 }
 
 // moduleRoot returns the provider's checkout, from inside it or inside the

@@ -68,15 +68,37 @@ func waitServing(ctx context.Context, endpoint string) error {
 // apply (the same keys and values, under a prefix of the same length) in
 // transactions of 128, one after the other from one client, as the
 // provider writes them: the floor of an apply that creates them on this
-// server. The keys are deleted afterwards.
-func etcdCommitTime(ctx context.Context, endpoint string, s Scenario) (float64, error) {
+// server. The keys are deleted afterwards. With again, it then compacts
+// etcd's history (physically), commits the same puts a second time and
+// deletes them again, and returns that time too: an apply after a destroy
+// on an etcd that compacts, into the pages the first keys freed (where
+// etcd 3.4's default array freelist is said to be slow).
+func etcdCommitTime(ctx context.Context, endpoint string, s Scenario, again bool) (EtcdCommit, error) {
+	e := EtcdCommit{Keys: s.N}
 	cfg := etcdclient.DefaultConfig()
 	cfg.Endpoints, cfg.RequestTimeout = []string{endpoint}, time.Minute
 	c, err := etcdclient.New(cfg)
 	if err != nil {
-		return 0, err
+		return e, err
 	}
 	defer func() { _ = c.Close() }()
+	if e.Seconds, e.DBBytes, err = commitAndDelete(ctx, c, endpoint, s); err != nil || !again {
+		return e, err
+	}
+	rev, err := c.CurrentRevision(ctx, "/")
+	if err == nil {
+		err = c.Compact(ctx, rev, true)
+	}
+	if err != nil {
+		return e, err
+	}
+	e.Again, _, err = commitAndDelete(ctx, c, endpoint, s)
+	return e, err
+}
+
+// commitAndDelete times the puts of etcdCommitTime, reads the size of
+// etcd's database file then, and deletes them.
+func commitAndDelete(ctx context.Context, c *etcdclient.Client, endpoint string, s Scenario) (took float64, dbBytes int64, err error) {
 	raw := c.Raw()
 	prefix := fmt.Sprintf("/bench/%s/commit-1/", s.slug())
 	values := s.values(false)
@@ -88,11 +110,15 @@ func etcdCommitTime(ctx context.Context, endpoint string, s Scenario) (float64, 
 			puts[i] = clientv3.OpPut(prefix+rel, values[rel])
 		}
 		if _, err := raw.Txn(ctx).Then(puts...).Commit(); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	}
-	took := time.Since(start).Seconds()
+	took = time.Since(start).Seconds()
+	st, err := raw.Status(ctx, endpoint)
+	if err != nil {
+		return 0, 0, err
+	}
 	r := etcdclient.PrefixRange(prefix)
 	_, err = c.DeleteRangeInChunks(ctx, r.Key, r.RangeEnd, 10000)
-	return took, err
+	return took, st.DbSize, err
 }
