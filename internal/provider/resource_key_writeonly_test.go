@@ -108,10 +108,14 @@ resource "etcd_key" "literal" {
 		t.Fatal("tofu.log holds no provider log lines: the test would prove nothing")
 	}
 	never := []string{sourceSecret, directSecret}
-	authExpectNoSecretIn(t, "the TRACE log", logs, never)
-	authExpectNoSecretIn(t, "command output", outputs.String(), never)
+	// A literal is part of the configuration, which a saved plan carries
+	// (and show -json prints); it still never reaches logs, output or state.
+	withLiteral := []string{sourceSecret, directSecret, literalSecret}
+	authExpectNoSecretIn(t, "the TRACE log", logs, withLiteral)
+	authExpectNoSecretIn(t, "command output", outputs.String(), withLiteral)
 	authExpectNoSecretIn(t, "tofu show -json of the plan", shown, never)
-	for _, file := range []string{"terraform.tfstate", "saved.tfplan", "drift.tfplan"} {
+	authExpectNoSecrets(t, w, "terraform.tfstate", withLiteral)
+	for _, file := range []string{"saved.tfplan", "drift.tfplan"} {
 		authExpectNoSecrets(t, w, file, never)
 	}
 	state := readFile(t, filepath.Join(w.dir, "terraform.tfstate"))

@@ -53,8 +53,14 @@ func resourceSchema() *tfprotov6.Schema {
 					Description: "The value as text. May be empty. Exactly one of `value`, `value_base64` and `value_wo` must be set. It is stored in the state in plain text: use `value_wo` for secrets."},
 				{Name: "value_base64", Type: tftypes.String, Optional: true, DescriptionKind: md,
 					Description: "The value as standard base64, for binary data (for example `filebase64(\"cert.der\")`)."},
-				{Name: "value_wo", Type: tftypes.String, Optional: true, Sensitive: true, WriteOnly: true, DescriptionKind: md,
-					Description: "The value as text, write-only: it is written to etcd but never stored in the state or in plan files. Needs Terraform 1.11+ or OpenTofu 1.11+. " +
+				// Not Sensitive: a write-only value never reaches the state or a
+				// plan, so the flag hides nothing, while Terraform's local state
+				// (rewritten after every resource it applies) carries the flag's
+				// sensitive_attributes entry for every etcd_key: a fifth of its
+				// state and of the time of an apply or destroy of hundreds of
+				// keys (BENCHMARKS.md, "Side by side again").
+				{Name: "value_wo", Type: tftypes.String, Optional: true, WriteOnly: true, DescriptionKind: md,
+					Description: "The value as text, write-only: it is written to etcd but never stored in the state or in plan files. Needs Terraform 1.11+ or OpenTofu 1.11+; plans show it as `(write-only attribute)` (it is not also marked sensitive: it is never stored or shown). " +
 						"It is written when the key is created, whenever `value_wo_version` changes, and whenever the value in etcd no longer matches the one last written (drift). " +
 						"Changing only `value_wo` does nothing: change `value_wo_version` too. Binary data: `value_wo = base64decode(...)` cannot hold it, store such secrets as text (for example base64)."},
 				{Name: "value_wo_version", Type: tftypes.Number, Optional: true, DescriptionKind: md,
