@@ -50,7 +50,11 @@ type writer struct {
 
 // startWriter starts a writer through the endpoints of cfg. It waits for each write as long as etcdctl does by default (5 s): a
 // leadership hand-over pauses writes for about an election, which an
-// application sees as latency, not as a refusal. A lost quorum refuses them.
+// application sees as latency, not as a refusal. A write that fails is
+// tried once more, as applications retry: etcd 3.4 drops a proposal that
+// reaches the leader while it hands leadership over, and the write that
+// carried it only times out (seen in CI). A lost quorum refuses the retry
+// too.
 func startWriter(t *testing.T, cfg etcdclient.Config) *writer {
 	cfg.RequestTimeout = 5 * time.Second
 	client := etcdtest.Client(t, cfg)
@@ -63,7 +67,14 @@ func startWriter(t *testing.T, cfg etcdclient.Config) *writer {
 				return
 			default:
 			}
-			if err := client.Put(context.Background(), fmt.Sprintf("/member-writer/%d", i%100), fmt.Sprint(i)); err != nil {
+			put := func() error {
+				return client.Put(context.Background(), fmt.Sprintf("/member-writer/%d", i%100), fmt.Sprint(i))
+			}
+			err := put()
+			if err != nil {
+				err = put()
+			}
+			if err != nil {
 				w.mu.Lock()
 				w.failed = append(w.failed, err)
 				w.mu.Unlock()
