@@ -148,7 +148,7 @@ func (c *Client) DeleteRangeInChunks(ctx context.Context, key, rangeEnd string, 
 	subject := rangeSubject(key, rangeEnd)
 	bounds, err := c.chunkBounds(ctx, key, rangeEnd, chunk)
 	if err != nil {
-		return 0, c.wrap("delete range", subject, err)
+		return 0, err // ForEach's error names the range read
 	}
 	var deleted int64
 	for i, start := range bounds {
@@ -167,34 +167,21 @@ func (c *Client) DeleteRangeInChunks(ctx context.Context, key, rangeEnd string, 
 
 // chunkBounds returns the starts of ranges of chunk keys each that together
 // cover [key, rangeEnd): key and every chunk-th key after it; none when the
-// range is empty. It reads keys only, in pages sized as forEach sizes them,
-// each at the newest revision (bounds need no snapshot, so a compaction
-// meanwhile cannot fail it).
+// range is empty. It reads keys only, through ForEach.
 func (c *Client) chunkBounds(ctx context.Context, key, rangeEnd string, chunk int64) ([]string, error) {
 	var bounds []string
 	var seen int64
-	for start, pageKeys := key, int64(firstPageKeys); ; {
-		page, err := c.rangePage(ctx, start, rangeEnd, 0, pageKeys, true)
-		if err != nil {
-			return nil, err
+	_, err := c.ForEach(ctx, Range{Key: key, RangeEnd: rangeEnd, KeysOnly: true}, func(kv KeyValue) error {
+		switch {
+		case seen == 0:
+			bounds = append(bounds, key)
+		case seen%chunk == 0:
+			bounds = append(bounds, kv.Key)
 		}
-		size := 0
-		for _, kv := range page.Kvs {
-			switch {
-			case seen == 0:
-				bounds = append(bounds, key)
-			case seen%chunk == 0:
-				bounds = append(bounds, string(kv.Key))
-			}
-			seen++
-			size += len(kv.Key) + 32
-		}
-		if !page.More || len(page.Kvs) == 0 {
-			return bounds, nil
-		}
-		start = string(page.Kvs[len(page.Kvs)-1].Key) + "\x00"
-		pageKeys = nextPageKeys(size, len(page.Kvs))
-	}
+		seen++
+		return nil
+	})
+	return bounds, err
 }
 
 func (c *Client) deleteRange(ctx context.Context, op, subject string, del clientv3.Op) (int64, error) {
